@@ -1,0 +1,20 @@
+"""Every notebook in nbs/ is a test case: its cells run top to bottom, skipping the cells whose flags
+settings.ini lists in `tst_flags` (`slow`, `notest`), exactly as `nbdev_test` does."""
+from pathlib import Path
+import pytest
+from nbdev.config import get_config
+from nbdev.test import test_nb
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted(p for p in (ROOT / 'nbs').glob('*.ipynb') if not p.name.startswith('_'))
+
+
+def test_there_are_notebooks():
+    assert len(NOTEBOOKS) >= 7, NOTEBOOKS
+
+
+@pytest.mark.parametrize('nb', NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook(nb):
+    flags = get_config(path=ROOT).get('tst_flags', '').split()
+    ok, seconds = test_nb(nb, skip_flags=flags, basepath=ROOT)
+    assert ok, f'{nb.name} failed (see the traceback above)'
