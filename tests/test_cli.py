@@ -37,3 +37,13 @@ def test_bad_input_exits_with_message(tmp_path):
 
 def test_datasets_lists_digits():
     assert 'digits' in dd('datasets').stdout
+
+
+def test_prune_then_distill_from_kept_pool(tmp_path):
+    r = dd('prune', '--dataset', 'digits', '--keep', '0.2', '--order', 'easy', '--epochs', '1', '--out', str(tmp_path / 'p'))
+    keep = json.loads((tmp_path / 'p' / 'keep.json').read_text())
+    assert keep['dataset'] == 'digits' and 'kept' in r.stdout
+    out = tmp_path / 'run'
+    dd('distill', 'dm', '--steps', '5', '--keep', str(tmp_path / 'p' / 'keep.json'), '--out', str(out), '--no-eval', '--quiet')
+    m = json.loads((out / 'metrics.json').read_text())
+    assert m['protocol']['distill']['n_train'] == keep['n_kept'] < 1258
