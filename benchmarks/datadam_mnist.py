@@ -40,6 +40,37 @@ def seconds_per_step(data, ipc, steps, **kw):
     return (time.time() - t) / steps, fill
 
 
+def markdown(report) -> str:
+    "The markdown table of a report (also: `python -c 'import json,datadam_mnist as b; print(b.markdown(json.load(open(F))))'`)."
+    a, env, timing = argparse.Namespace(**report['args']), report['env'], report['timing']
+    md = [f'# DataDAM on {a.dataset}' + (f' ({a.tag})' if a.tag else ''), '']
+    dist = f'p={a.p:g}, norm={a.norm}, lambda={a.lam:g}, batch_real={a.batch_real}'
+    if a.time_only:
+        md += [f'Timing only (no distillation run, no evaluation): {dist}; pool timed with {max(a.pool, 4)} entries of '
+               f'{a.pool_real} real images per class; {a.time_steps} timed steps after one warm-up step. '
+               f'Machine: {env["cpu"]}, {env["threads"]} threads, CUDA {env["cuda"]}.', '']
+    else:
+        md += [f'Distillation: {dist}, lr_images={a.lr:g}, steps={a.steps}, '
+               f'pool={a.pool or "none (fresh network per step)"}' + (f', pool_real={a.pool_real}' if a.pool else '') + f', seeds={a.seeds}.',
+               f'Evaluation: {a.eval_models} x {a.eval_model} per seed, {a.eval_epochs} epochs, DSA, final epoch, test split. '
+               f'Machine: {env["cpu"]}, {env["threads"]} threads, CUDA {env["cuda"]}.', '']
+    if report['rows']:
+        md += ['| IPC | DataDAM (ours) | random real | DC (published) | DSA (published) | s/step |', '|---|---|---|---|---|---|']
+        for r in report['rows']:
+            d, rn = r['datadam'], r.get('random')
+            md.append(f"| {r['ipc']} | {d['accuracy_mean']:.1f} ± {d['accuracy_std']:.1f} | "
+                      + (f"{rn['accuracy_mean']:.1f} ± {rn['accuracy_std']:.1f}" if rn else 'n/a')
+                      + f" | {PUBLISHED['DC'].get(r['ipc'], 'n/a')} | {PUBLISHED['DSA'].get(r['ipc'], 'n/a')} | {r['s_per_step']:.3f} |")
+        md.append('')
+    if timing:
+        md += ['Seconds per step (loss + backward; pool: after the pool is full):', '',
+               '| IPC | fresh network | pool | speed-up | pool fill per entry |', '|---|---|---|---|---|']
+        for ipc, t in timing.items():
+            md.append(f"| {ipc} | {t['fresh_s_per_step']:.3f} | {t['pool_s_per_step']:.3f} | {t['fresh_s_per_step'] / t['pool_s_per_step']:.1f}x | "
+                      f"{t['pool_fill_s'] / t['pool_entries_timed']:.2f} s |")
+    return '\n'.join(md) + '\n'
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--dataset', default='mnist')
@@ -59,6 +90,7 @@ def main(argv=None):
     ap.add_argument('--no-random', action='store_true', help='skip the random-real baseline')
     ap.add_argument('--time-only', action='store_true', help='only measure seconds per step (fresh and pool)')
     ap.add_argument('--time-steps', type=int, default=5)
+    ap.add_argument('--no-timing', action='store_true', help='skip the separate seconds-per-step measurement')
     ap.add_argument('--threads', type=int, default=0, help='torch threads (0 = leave as is)')
     ap.add_argument('--out', default=str(Path(__file__).parent / 'results'))
     ap.add_argument('--tag', default='')
@@ -73,10 +105,9 @@ def main(argv=None):
     report = dict(dataset=a.dataset, env=env, args=vars(a), published=PUBLISHED, rows=[])
 
     timing = {}
-    for ipc in a.ipc:
+    for ipc in ([] if a.no_timing else a.ipc):
         fresh, _ = seconds_per_step(data, ipc, a.time_steps, **dam_kw)
-        pool, fill = seconds_per_step(data, ipc, a.time_steps, pool=max(a.pool, 4) if a.time_only else max(a.pool, 4),
-                                      pool_real=a.pool_real, **dam_kw)
+        pool, fill = seconds_per_step(data, ipc, a.time_steps, pool=max(a.pool, 4), pool_real=a.pool_real, **dam_kw)
         timing[ipc] = dict(fresh_s_per_step=fresh, pool_s_per_step=pool, pool_fill_s=fill, pool_entries_timed=max(a.pool, 4))
         print(f'IPC {ipc}: fresh {fresh:.3f} s/step, pool {pool:.3f} s/step ({fresh / pool:.1f}x), '
               f'pool fill {fill:.1f} s for {max(a.pool, 4)} entries ({fill / max(a.pool, 4):.2f} s each)', flush=True)
@@ -101,27 +132,9 @@ def main(argv=None):
             report['rows'].append(row)
 
     (out / f'{name}.json').write_text(json.dumps(report, indent=1, default=str))
-    md = [f'# DataDAM on {a.dataset}' + (f' ({a.tag})' if a.tag else ''), '',
-          f'Distillation: p={a.p:g}, norm={a.norm}, lambda={a.lam:g}, lr_images={a.lr:g}, steps={a.steps}, '
-          f'batch_real={a.batch_real}, pool={a.pool or "none (fresh network per step)"}'
-          + (f', pool_real={a.pool_real}' if a.pool else '') + f', seeds={a.seeds}.',
-          f'Evaluation: {a.eval_models} x {a.eval_model} per seed, {a.eval_epochs} epochs, DSA, final epoch, test split. '
-          f'Machine: {env["cpu"]}, {env["threads"]} threads, CUDA {env["cuda"]}.', '']
-    if report['rows']:
-        md += ['| IPC | DataDAM (ours) | random real | DC (published) | DSA (published) | s/step |', '|---|---|---|---|---|---|']
-        for r in report['rows']:
-            d, rn = r['datadam'], r.get('random')
-            md.append(f"| {r['ipc']} | {d['accuracy_mean']:.1f} ± {d['accuracy_std']:.1f} | "
-                      + (f"{rn['accuracy_mean']:.1f} ± {rn['accuracy_std']:.1f}" if rn else 'n/a')
-                      + f" | {PUBLISHED['DC'].get(r['ipc'], 'n/a')} | {PUBLISHED['DSA'].get(r['ipc'], 'n/a')} | {r['s_per_step']:.3f} |")
-        md.append('')
-    md += ['Seconds per step (loss + backward; pool: after the pool is full):', '',
-           '| IPC | fresh network | pool | speed-up | pool fill per entry |', '|---|---|---|---|---|']
-    for ipc, t in timing.items():
-        md.append(f"| {ipc} | {t['fresh_s_per_step']:.3f} | {t['pool_s_per_step']:.3f} | {t['fresh_s_per_step'] / t['pool_s_per_step']:.1f}x | "
-                  f"{t['pool_fill_s'] / t['pool_entries_timed']:.2f} s |")
-    (out / f'{name}.md').write_text('\n'.join(md) + '\n')
-    print('\n'.join(md))
+    md = markdown(report)
+    (out / f'{name}.md').write_text(md)
+    print(md)
     return report
 
 
