@@ -154,6 +154,11 @@ def loss(self:DataDAM, synset, data, generator, step):
 # %% ../nbs/10_datadam.ipynb #f7af1193
 LR_DIGITS = 0.1  # image lr chosen on the digits' validation split (with the authors' loss scale 100)
 
+@patch
+def default_lrs(self:DataDAM, data):
+    "Suggest the validated image lr on digits (the authors' lr 1 fails there, see below); elsewhere the set's default."
+    return {'images': LR_DIGITS} if data.name == 'digits' else {}
+
 # %% ../nbs/10_datadam.ipynb #d198b9a9
 def attention_maps(net, x, blocks=None, p:float=4., reduce:str='sum', norm:str='l2'):
     "Attention maps of images `x` for each block in `blocks` (default: the matched ones), as (N, H, W) tensors."
