@@ -3,7 +3,7 @@ settings.ini lists in `tst_flags` (`slow`, `notest`), exactly as `nbdev_test` do
 from pathlib import Path
 import pytest
 from nbdev.config import get_config
-from nbdev.test import test_nb
+from nbdev.test import test_nb as run_notebook  # renamed: pytest would collect `test_nb` as a test
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(p for p in (ROOT / 'nbs').glob('*.ipynb') if not p.name.startswith('_'))
@@ -16,5 +16,5 @@ def test_there_are_notebooks():
 @pytest.mark.parametrize('nb', NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook(nb):
     flags = get_config(path=ROOT).get('tst_flags', '').split()
-    ok, seconds = test_nb(nb, skip_flags=flags, basepath=ROOT)
+    ok, seconds = run_notebook(nb, skip_flags=flags, basepath=ROOT)
     assert ok, f'{nb.name} failed (see the traceback above)'
