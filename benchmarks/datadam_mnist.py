@@ -10,6 +10,13 @@ Full-size runs (8k-20k steps, 5-10 models x 300-1000 epochs) need a GPU; on a CP
     DD_NB_DATA=/path/to/data python benchmarks/datadam_mnist.py --ipc 1 10 50 --steps 8000
     DD_NB_DATA=/tmp/dd_data python benchmarks/datadam_mnist.py --ipc 1 --steps 200 --pool 20 --eval-models 2 --tag small
     DD_NB_DATA=/tmp/dd_data python benchmarks/datadam_mnist.py --ipc 1 10 50 --time-only --time-steps 5
+    DD_NB_DATA=/tmp/dd_data python benchmarks/datadam_mnist.py --ipc 1 --steps 1500 --pool 100 --pool-real 64 \
+        --select-lrs 0.1 0.3 1 3 --seeds 0 1 --tag ipc1_val_lr
+
+With `--select-lrs`, the image lr is chosen on the **validation** split (held-out 10% of MNIST's training set):
+seed 0 is distilled once per candidate, all candidates sharing one filled pool (a reused `DataDAM` keeps its pool,
+and a run on it is identical to a fresh run with the same seed), each evaluated on validation images. The best
+candidate's set is then evaluated on the test split, and the other seeds are distilled with that lr only.
 """
 from __future__ import annotations
 import argparse, json, platform, time
@@ -40,6 +47,20 @@ def seconds_per_step(data, ipc, steps, **kw):
     return (time.time() - t) / steps, fill
 
 
+def select_lr(data, ipc, lrs, a, dam_kw):
+    "Distill seed 0 once per candidate lr on one shared pool; evaluate each on the validation split. -> (best lr, rows, sets)"
+    obj = DataDAM(pool=a.pool, pool_real=a.pool_real, **dam_kw)
+    rows, sets = [], {}
+    for lr in lrs:
+        syn = init_synset(data, ipc, generator=torch.Generator().manual_seed(100))
+        run = distill(syn, data, obj, steps=a.steps, lrs={'images': lr}, seed=a.seeds[0], progress=False)
+        val = evaluate(syn, data, model=a.eval_model, n_models=a.select_models, epochs=a.eval_epochs, seed=a.seeds[0], split='val')
+        rows.append(dict(lr=lr, val=val.to_dict(), seconds=run.seconds)); sets[lr] = (syn, run)
+        print(f'IPC {ipc} lr {lr:g}: {run.seconds:.0f} s distill (pool of {len(obj._cache)} filled), validation {val}', flush=True)
+    best = max(rows, key=lambda r: r['val']['accuracy_mean'])['lr']
+    return best, rows, sets
+
+
 def markdown(report) -> str:
     "The markdown table of a report (also: `python -c 'import json,datadam_mnist as b; print(b.markdown(json.load(open(F))))'`)."
     a, env, timing = argparse.Namespace(**report['args']), report['env'], report['timing']
@@ -50,10 +71,16 @@ def markdown(report) -> str:
                f'{a.pool_real} real images per class; {a.time_steps} timed steps after one warm-up step. '
                f'Machine: {env["cpu"]}, {env["threads"]} threads, CUDA {env["cuda"]}.', '']
     else:
-        md += [f'Distillation: {dist}, lr_images={a.lr:g}, steps={a.steps}, '
+        md += [f'Distillation: {dist}, lr_images={"chosen on the validation split (below)" if a.select_lrs else format(a.lr, "g")}, steps={a.steps}, '
                f'pool={a.pool or "none (fresh network per step)"}' + (f', pool_real={a.pool_real}' if a.pool else '') + f', seeds={a.seeds}.',
                f'Evaluation: {a.eval_models} x {a.eval_model} per seed, {a.eval_epochs} epochs, DSA, final epoch, test split. '
                f'Machine: {env["cpu"]}, {env["threads"]} threads, CUDA {env["cuda"]}.', '']
+    for r in report['rows']:
+        if r.get('selection'):
+            md += [f"IPC {r['ipc']}: image lr chosen on the validation split (seed {a.seeds[0]}, {a.select_models} models x "
+                   f"{a.eval_epochs} epochs, final epoch, one shared pool): " + ', '.join(
+                       f"lr {s['lr']:g}: {s['val']['accuracy_mean']:.1f} ± {s['val']['accuracy_std']:.1f}" for s in r['selection'])
+                   + f" -> **lr {r['lr']:g}**.", '']
     if report['rows']:
         md += ['| IPC | DataDAM (ours) | random real | DC (published) | DSA (published) | s/step |', '|---|---|---|---|---|---|']
         for r in report['rows']:
@@ -85,7 +112,9 @@ def main(argv=None):
     ap.add_argument('--pool-real', type=int, default=256)
     ap.add_argument('--seeds', type=int, nargs='+', default=[0])
     ap.add_argument('--eval-models', type=int, default=5)
-    ap.add_argument('--eval-epochs', type=int, default=300)
+    ap.add_argument('--eval-epochs', type=int, default=1000, help='training epochs of each evaluation model (DSA/DM protocol: 1000)')
+    ap.add_argument('--select-lrs', type=float, nargs='+', default=None, help='choose the image lr among these on the validation split')
+    ap.add_argument('--select-models', type=int, default=2, help='evaluation models per candidate lr (validation split)')
     ap.add_argument('--eval-model', default='convnet')
     ap.add_argument('--no-random', action='store_true', help='skip the random-real baseline')
     ap.add_argument('--time-only', action='store_true', help='only measure seconds per step (fresh and pool)')
@@ -115,17 +144,22 @@ def main(argv=None):
 
     if not a.time_only:
         for ipc in a.ipc:
-            res, secs = [], []
+            res, secs, lr, selection, chosen = [], [], a.lr, None, {}
+            if a.select_lrs:
+                lr, selection, sets = select_lr(data, ipc, a.select_lrs, a, dam_kw)
+                chosen = {a.seeds[0]: sets[lr]}
             for seed in a.seeds:
-                syn = init_synset(data, ipc, generator=torch.Generator().manual_seed(100 + seed))
-                run = distill(syn, data, 'datadam', steps=a.steps, lrs={'images': a.lr}, seed=seed, progress=False,
-                              pool=a.pool, pool_real=a.pool_real, **dam_kw)
+                if seed in chosen: syn, run = chosen[seed]        # the selection run itself (seed 0, chosen lr)
+                else:
+                    syn = init_synset(data, ipc, generator=torch.Generator().manual_seed(100 + seed))
+                    run = distill(syn, data, 'datadam', steps=a.steps, lrs={'images': lr}, seed=seed, progress=False,
+                                  pool=a.pool, pool_real=a.pool_real, **dam_kw)
                 secs.append(run.seconds)
                 res.append(evaluate(syn, data, model=a.eval_model, n_models=a.eval_models, epochs=a.eval_epochs, seed=seed))
                 print(f'IPC {ipc} seed {seed}: {run.seconds:.0f} s distill, {res[-1]}', flush=True)
-            dam = combine(res, method='datadam', distill_steps=a.steps, distill_seeds=a.seeds, lr_images=a.lr, **dam_kw,
+            dam = combine(res, method='datadam', distill_steps=a.steps, distill_seeds=a.seeds, lr_images=lr, **dam_kw,
                           pool=a.pool, pool_real=a.pool_real)
-            row = dict(ipc=ipc, datadam=dam.to_dict(), distill_seconds=secs, s_per_step=sum(secs) / len(secs) / a.steps)
+            row = dict(ipc=ipc, lr=lr, selection=selection, datadam=dam.to_dict(), distill_seconds=secs, s_per_step=sum(secs) / len(secs) / a.steps)
             if not a.no_random:
                 rnd = random_baseline(data, ipc, seeds=tuple(a.seeds), model=a.eval_model, n_models=a.eval_models, epochs=a.eval_epochs)
                 row['random'] = rnd.to_dict(); print(f'IPC {ipc} random: {rnd}', flush=True)

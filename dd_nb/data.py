@@ -13,7 +13,8 @@ import torch
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['DATASETS', 'DatasetSpec', 'check_choice', 'data_root', 'files_present', 'DDData', 'load_dataset', 'show_images']
+__all__ = ['DATASETS', 'DatasetSpec', 'check_choice', 'data_root', 'files_present', 'atomic_write', 'DDData', 'load_dataset',
+           'show_images']
 
 # %% ../nbs/00_data.ipynb #b22bfb8a
 @dataclass(frozen=True)
@@ -57,6 +58,18 @@ def files_present(name:str, root=None) -> bool:
     "Whether the data root holds every file dataset `name` needs (a `.gz` file also counts when unpacked)."
     r = data_root(root)
     return all((r/f).exists() or (r/f.removesuffix('.gz')).exists() for f in DATASETS[name].files)
+
+# %% ../nbs/00_data.ipynb #8baa5eda
+def atomic_write(path, write) -> Path:
+    "Call `write(tmp)` to write a temporary file beside `path`, then move it onto `path` in one step; returns `path`."
+    import tempfile
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix='.tmp'); os.close(fd)
+    try:
+        write(tmp); os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp): os.remove(tmp)
+    return path
 
 # %% ../nbs/00_data.ipynb #a48c8c98
 @dataclass

@@ -107,20 +107,27 @@ class DataDAM(DM):
             raise ValueError(f"DataDAM needs a network with per-block features (a ConvNet); model {self.model!r} has none")
         with torch.no_grad(): self.depth = len(net.features(data.x_train[:2]))
         self.blocks_ = matched_blocks(self.depth, self.blocks)
-        self._base, self._cache = None, {}
+        if getattr(self, '_pool_data', None) is not data: self._base, self._cache = None, {}   # same data: keep the filled pool
+        self._pool_data, self._base_drawn = data, False
 
     def stats(self, net, x, classes, n_classes):
         "`class_stats` with this objective's attention settings."
         return class_stats(net, x, classes, n_classes, self.blocks_, self.p, self.reduce, self.att_norm)
 
     def state_dict(self): return {'pool_base': self._base}
-    def load_state_dict(self, state): self._base, self._cache = state.get('pool_base'), {}
+    def load_state_dict(self, state):
+        base = state.get('pool_base')
+        if base != self._base: self._cache = {}
+        self._base, self._base_drawn = base, base is not None
 
 # %% ../nbs/10_datadam.ipynb #5eb1a952
 @patch
 def pool_entry(self:DataDAM, data, generator):
     "(network, DSA draw, cached real statistics) of a random pool entry, computed the first time it is drawn."
-    if self._base is None: self._base = int(torch.randint(0, 2**62, (1,), generator=generator))
+    if not getattr(self, '_base_drawn', False):                  # once per run, pool reused or not: same draws
+        base = int(torch.randint(0, 2**62, (1,), generator=generator))
+        if self._base is None: self._base = base
+        self._base_drawn = True
     i = int(torch.randint(0, self.pool, (1,), generator=generator))
     if i not in self._cache:
         g = torch.Generator().manual_seed(self._base + i)
@@ -142,13 +149,10 @@ def loss(self:DataDAM, synset, data, generator, step):
     C = data.n_classes
     if self.pool: net, params, real_st = self.pool_entry(data, generator)
     else:
-        net = self.random_net(data, generator)
-        real, real_cls = self.sample_real(data, generator)
-        params = self.dsa.sample(C, generator, data.shape[-1]) if self.dsa else None
-        if params is not None: real = self.dsa.apply(real, params, real_cls)
+        net, pos, params = self.draw(data, generator)             # DM's draws: network, real positions, DSA
+        real, real_cls = self.real_batch(data, pos, params)
         with torch.no_grad(): real_st = self.stats(net, real, real_cls, C)
-    syn, _ = synset.materialize()
-    if params is not None: syn = self.dsa.apply(syn, params, synset.classes)
+    syn = self.augment(synset.materialize()[0], synset.classes, params)
     return dam_loss(real_st, self.stats(net, syn, synset.classes, C), self.lam, self.scale, self.blocks_)
 
 # %% ../nbs/10_datadam.ipynb #f7af1193

@@ -10,7 +10,7 @@ from pathlib import Path
 import torch
 import torch.nn as nn
 from tqdm.auto import tqdm
-from .data import DDData, check_choice
+from .data import DDData, check_choice, atomic_write
 from .nets import make_net
 from .augment import DSA
 from .synset import SynSet, init_synset, check_matches
@@ -58,17 +58,22 @@ class DM(Objective):
         self.batch_real, self.model, self.dsa_strategy, self.net_kwargs = batch_real, model, dsa, net_kwargs
         self.dsa = DSA(dsa) if dsa else None
 
-    def sample_real(self, data, generator):
-        "(C*B images, their classes) with B real images of every class."
-        b = min(self.batch_real, int(data.class_counts.min()))
-        idx = data.sample_per_class(b, generator)
-        return data.x_train[idx.flatten()], torch.arange(data.n_classes).repeat_interleave(b)
+    def draw(self, data, generator, batch_real:int=None):
+        "One step's random draws, always in this order: network, B real positions per class (C, B), DSA parameters (one per class)."
+        net = self.random_net(data, generator)
+        b = min(batch_real or self.batch_real, int(data.class_counts.min()))
+        pos = data.sample_per_class(b, generator)
+        params = self.dsa.sample(data.n_classes, generator, data.shape[-1]) if self.dsa else None
+        return net, pos, params
 
-    def augment_pair(self, real, real_cls, syn, syn_cls, n_classes, generator):
-        "Siamese DSA: one draw per class, the same transform for that class's real and synthetic images."
-        if self.dsa is None: return real, syn
-        p = self.dsa.sample(n_classes, generator, real.shape[-1])
-        return self.dsa.apply(real, p, real_cls), self.dsa.apply(syn, p, syn_cls)
+    def augment(self, x, classes, params):
+        "Siamese DSA: class c's images get class c's transform, for real and synthetic images alike."
+        return x if params is None else self.dsa.apply(x, params, classes)
+
+    def real_batch(self, data, pos, params):
+        "The drawn real images, augmented, and their classes."
+        cls = torch.arange(data.n_classes).repeat_interleave(pos.shape[1])
+        return self.augment(data.x_train[pos.flatten()], cls, params), cls
 
     def random_net(self, data, generator):
         net = make_net(self.model, data, generator, **self.net_kwargs)
@@ -76,10 +81,9 @@ class DM(Objective):
         return net  # left in train mode: batch norm (if any) uses the batch statistics, as in the authors' code
 
     def loss(self, synset, data, generator, step):
-        net = self.random_net(data, generator)
-        real, real_cls = self.sample_real(data, generator)
-        syn, _ = synset.materialize()
-        real, syn = self.augment_pair(real, real_cls, syn, synset.classes, data.n_classes, generator)
+        net, pos, params = self.draw(data, generator)
+        real, real_cls = self.real_batch(data, pos, params)
+        syn = self.augment(synset.materialize()[0], synset.classes, params)
         with torch.no_grad(): mr = class_means(net.embed(real), real_cls, data.n_classes)
         ms = class_means(net.embed(syn), synset.classes, data.n_classes)
         return {'loss': (mr - ms).square().sum()}
@@ -123,13 +127,6 @@ class DistillRun:
             ax.plot([h['step'] for h in self.history], self.losses(t), label=t)
         ax.set_yscale('log'); ax.set_xlabel('step'); ax.set_ylabel('loss'); ax.legend(); return ax
 
-def _atomic_torch_save(obj, path):
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix='.tmp'); os.close(fd)
-    try: torch.save(obj, tmp); os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp): os.remove(tmp)
-
 # %% ../nbs/05_distill.ipynb #4c6c84f0
 def distill(synset:SynSet, data:DDData,
             objective='dm',               # an `Objective` or a registered name (see `OBJECTIVES`)
@@ -162,9 +159,9 @@ def distill(synset:SynSet, data:DDData,
 
     def save_checkpoint():
         if checkpoint is not None:
-            _atomic_torch_save(dict(synset=synset.state_dict(), opts={k: o.state_dict() for k, o in opts.items()}, rng=g.get_state(),
+            atomic_write(checkpoint, lambda tmp: torch.save(dict(synset=synset.state_dict(), opts={k: o.state_dict() for k, o in opts.items()}, rng=g.get_state(),
                                     objective=objective.state_dict(), step=run.step, history=run.history, seconds=run.seconds,
-                                    config=run.config), checkpoint)
+                                    config=run.config), tmp))
 
     for cb in callbacks: cb.before_fit(run)
     bar = tqdm(total=steps, initial=run.step, desc=f'distill {objective.name}', disable=not progress, leave=False)

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from .data import DDData, check_choice, show_images
+from .data import DDData, check_choice, show_images, atomic_write
 from .nets import make_net
 from .synset import init_synset
 from .distill import DM, class_means, distill
@@ -127,18 +127,11 @@ KEEP_FORMAT = 'dd_nb.keep/1'
 
 def save_keep(path, pruned:DDData, **meta):
     "Write the kept original training positions of `pruned` (its `train_ids`) and metadata as JSON, atomically."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     info = {**getattr(pruned, 'prune_info', {}), **meta}
     doc = dict(format=KEEP_FORMAT, dataset=pruned.name, shape=list(pruned.shape), classes=list(pruned.classes),
                n_kept=len(pruned.train_ids), kept_per_class=pruned.class_counts.tolist(), meta=info,
                train_ids=pruned.train_ids.tolist(), labels=pruned.y_train.tolist())
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'w') as f: json.dump(doc, f)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp): os.remove(tmp)
-    return path
+    return atomic_write(path, lambda tmp: Path(tmp).write_text(json.dumps(doc)))
 
 def load_keep(path, data:DDData) -> DDData:
     "`data` pruned to the training positions listed in keep file `path` (checked against `data`)."
@@ -315,15 +308,12 @@ class DMCausal(DM):
     def loss(self, synset, data, generator, step):
         if self.scores is None: self.setup(synset, data)
         C = data.n_classes
-        net = self.random_net(data, generator)
-        b = min(math.ceil(self.batch_real / (1 - 2 * self.beta)) if self.beta else self.batch_real, int(data.class_counts.min()))
-        pos = data.sample_per_class(b, generator)                             # (C, b)
-        real, real_cls = data.x_train[pos.flatten()], torch.arange(C).repeat_interleave(b)
+        want = math.ceil(self.batch_real / (1 - 2 * self.beta)) if self.beta else self.batch_real
+        net, pos, p = self.draw(data, generator, want)                      # DM's draws; pos: (C, b)
+        b = pos.shape[1]
+        real, real_cls = self.real_batch(data, pos, p)
         images, syn_cls = synset.materialize()[0], synset.classes
-        if self.dsa is not None:
-            p = self.dsa.sample(C, generator, real.shape[-1])
-            real, transform = self.dsa.apply(real, p, real_cls), (lambda x, cls: self.dsa.apply(x, p, cls))
-        else: transform = None
+        transform = None if p is None else (lambda x, cls: self.augment(x, cls, p))
         with torch.no_grad(): fr = net.embed(real)
         drop = int(self.beta * b)
         if drop and b >= 2 and step % self.every == 0:

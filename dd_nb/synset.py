@@ -11,7 +11,7 @@ import torch.nn as nn
 from fastcore.basics import patch
 from safetensors import safe_open
 from safetensors.torch import save_file
-from .data import DDData, check_choice, show_images
+from .data import DDData, check_choice, show_images, atomic_write
 
 # %% auto #0
 __all__ = ['SYNSET_KINDS', 'dataset_meta', 'check_matches', 'SynSet', 'PixelSet', 'init_synset', 'load_synset']
@@ -106,15 +106,10 @@ def init_synset(data: DDData, ipc: int, init: str = 'real', generator: torch.Gen
     return PixelSet(images, classes, dataset_meta(data), **kwargs)
 
 # %% ../nbs/03_synset.ipynb #e9bac388
-def _atomic_save_tensors(tensors: dict, path, metadata: dict):
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix='.tmp'); os.close(fd)
-    try:
-        save_file({k: v.detach().cpu().contiguous().clone() for k, v in tensors.items()}, tmp, metadata={'dd_nb': json.dumps(metadata)})
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp): os.remove(tmp)
-    return path
+def _save_tensors(tensors: dict, path, metadata: dict):
+    "Safetensors file with our metadata under the key 'dd_nb', written atomically."
+    tensors = {k: v.detach().cpu().contiguous().clone() for k, v in tensors.items()}
+    return atomic_write(path, lambda tmp: save_file(tensors, tmp, metadata={'dd_nb': json.dumps(metadata)}))
 
 @patch
 def save(self: SynSet, path):
@@ -123,7 +118,7 @@ def save(self: SynSet, path):
     if self.labeler is not None: tensors.update({f'labeler.{k}': v for k, v in self.labeler.state_dict().items()})
     meta = dict(format='dd_nb.synset', version=1, kind=type(self).__name__, config=self.config(), meta=self.meta,
                 labeler=None if self.labeler is None else type(self.labeler).__name__)
-    return _atomic_save_tensors(tensors, path, meta)
+    return _save_tensors(tensors, path, meta)
 
 def _read(path):
     "(tensors, metadata) from a safetensors file, with a clear error for anything else."
@@ -153,14 +148,14 @@ def load_synset(path, data: DDData = None, labeler: nn.Module = None) -> SynSet:
     if data is not None: check_matches(syn.meta, data)
     return syn
 
-@classmethod
-def _pixel_from_state(cls, tensors, info, labeler=None):
+@patch(cls_method=True)
+def from_state(cls: PixelSet, tensors, info, labeler=None):
+    "A `PixelSet` from the tensors and metadata of a saved file (called by `load_synset`)."
     soft = tensors.get('soft_labels')
     syn = cls(tensors['images'], tensors['classes'], info['meta'], soft_labels=soft,
               learn_labels=info['config'].get('learn_labels', False), labeler=labeler)
     if labeler is not None: labeler.load_state_dict({k[8:]: v for k, v in tensors.items() if k.startswith('labeler.')})
     return syn
-PixelSet.from_state = _pixel_from_state
 
 # %% ../nbs/03_synset.ipynb #48f3b6ed
 @patch
@@ -170,7 +165,7 @@ def export(self: SynSet, path):
         images, targets = self.materialize()
     meta = dict(format='dd_nb.export', version=1, dataset=self.meta['dataset'], mean=self.meta['mean'], std=self.meta['std'],
                 classes=self.meta['classes'], shape=self.meta['shape'], zca=self.meta['zca'])
-    return _atomic_save_tensors({'images': images.float(), 'labels': targets}, path, meta)
+    return _save_tensors({'images': images.float(), 'labels': targets}, path, meta)
 
 def _from_export(tensors, info):
     meta = {k: info[k] for k in ('dataset', 'shape', 'classes', 'mean', 'std', 'zca')}

@@ -40,12 +40,16 @@ def target_loss(logits, targets, kind:str, temperature:float=1.0):
 # %% ../nbs/04_train.ipynb #3dad578a
 def _has_batchnorm(model): return any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in model.modules())
 
+def _use_vmap(model, vectorize='auto') -> bool:
+    "Whether an ensemble of `model`s runs vectorized: 'auto' = on CUDA and without batch norm (no gain on the CPU)."
+    if vectorize != 'auto': return bool(vectorize)
+    return next(model.parameters()).is_cuda and not _has_batchnorm(model)
+
 class _Ensemble:
     "N models of one architecture, run in lockstep either vectorized (vmap) or in a loop."
     def __init__(self, models, vectorize='auto'):
         self.models = models
-        on_gpu = next(models[0].parameters()).is_cuda
-        self.vectorized = (on_gpu and not _has_batchnorm(models[0])) if vectorize == 'auto' else bool(vectorize)
+        self.vectorized = _use_vmap(models[0], vectorize)
         if self.vectorized:
             self.params, self.buffers = stack_module_state(models)
             self.base = copy.deepcopy(models[0]).to('meta')
@@ -172,7 +176,7 @@ def evaluate(synset,                       # a `SynSet`, or a tuple (images, tar
                  batch_size=batch_size, momentum=momentum, weight_decay=weight_decay, lr_schedule='x0.1 at epoch epochs//2',
                  dsa=dsa or 'none', labels='online' if labeler is not None else 'hard' if targets.ndim == 1 else 'soft',
                  temperature=temperature, seed=seed, split=split, selection='final epoch, no checkpoint selection',
-                 vectorized=_Ensemble(models[:1], vectorize).vectorized, **({'net_kwargs': net_kwargs} if net_kwargs else {}))
+                 vectorized=_use_vmap(models[0], vectorize), **({'net_kwargs': net_kwargs} if net_kwargs else {}))
     return EvalResult(accs, proto, time.time() - t0)
 
 # %% ../nbs/04_train.ipynb #e79c6ea9
@@ -187,7 +191,6 @@ def random_baseline(data:DDData, ipc:int, seeds=(0, 1, 2), **eval_kwargs) -> Eva
 
 def whole_data(data:DDData, epochs:int=30, **eval_kwargs) -> EvalResult:
     "Upper bound: networks trained on the whole training split with the same recipe."
-    classes = data.y_train
-    full = PixelSet(data.x_train, classes, dataset_meta(data))
+    full = PixelSet(data.x_train, data.y_train, dataset_meta(data))
     r = evaluate(full, data, epochs=epochs, **eval_kwargs)
     r.protocol.update(baseline='whole training split'); return r
