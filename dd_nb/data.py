@@ -59,7 +59,7 @@ def files_present(name:str, root=None) -> bool:
     r = data_root(root)
     return all((r/f).exists() or (r/f.removesuffix('.gz')).exists() for f in DATASETS[name].files)
 
-# %% ../nbs/00_data.ipynb #8baa5eda
+# %% ../nbs/00_data.ipynb #03591ca5
 def atomic_write(path, write) -> Path:
     "Call `write(tmp)` to write a temporary file beside `path`, then move it onto `path` in one step; returns `path`."
     import tempfile
