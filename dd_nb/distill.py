@@ -46,7 +46,9 @@ class Objective:
 
 def get_objective(name, **kwargs) -> Objective:
     "The registered objective `name`, built with `kwargs` (an `Objective` instance is returned as is)."
-    if isinstance(name, Objective): return name
+    if isinstance(name, Objective):
+        if kwargs: raise ValueError(f"options {sorted(kwargs)} would be ignored: the {name.name!r} objective is already built; pass them to its constructor")
+        return name
     return OBJECTIVES[check_choice(name, OBJECTIVES, 'method')](**kwargs)
 
 # %% ../nbs/05_distill.ipynb #155e22b2
