@@ -40,7 +40,9 @@ class Objective:
         "Learning rates this objective suggests for `data` (override the set's defaults; explicit `lrs` override both)."
         return {}
     def loss(self, synset: SynSet, data: DDData, generator: torch.Generator, step: int) -> dict: raise NotImplementedError
-    def config(self) -> dict: return {k: v for k, v in vars(self).items() if isinstance(v, (int, float, str, bool, type(None)))}
+    def config(self) -> dict:
+        "The objective's settings (public scalar attributes), recorded with every run."
+        return {k: v for k, v in vars(self).items() if not k.startswith('_') and isinstance(v, (int, float, str, bool, type(None)))}
     def state_dict(self) -> dict: return {}
     def load_state_dict(self, state: dict): pass
 
