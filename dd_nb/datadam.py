@@ -13,8 +13,8 @@ from .nets import make_net, NORMS
 from .distill import DM, class_means
 
 # %% auto #0
-__all__ = ['ATT_REDUCE', 'ATT_NORMS', 'LR_DIGITS', 'attention', 'matched_blocks', 'class_stats', 'dam_loss', 'DataDAM',
-           'attention_maps', 'plot_attention', 'plot_embedding', 'attention_explorer']
+__all__ = ['ATT_REDUCE', 'ATT_NORMS', 'LR_DIGITS', 'VALIDATED_LRS', 'attention', 'matched_blocks', 'class_stats', 'dam_loss',
+           'DataDAM', 'attention_maps', 'plot_attention', 'plot_embedding', 'attention_explorer']
 
 # %% ../nbs/10_datadam.ipynb #cb3b6aba
 ATT_REDUCE = ('sum', 'max')
@@ -158,10 +158,16 @@ def loss(self:DataDAM, synset, data, generator, step):
 # %% ../nbs/10_datadam.ipynb #f7af1193
 LR_DIGITS = 0.1  # image lr chosen on the digits' validation split (with the authors' loss scale 100)
 
+# Image lrs chosen on a validation split, keyed by image size: with the loss scale fixed, the right pixel step depends
+# on how many entries the attention maps have, i.e. on the resolution (8x8 digits: see below; 28x28 MNIST: see
+# benchmarks/results/datadam_mnist_ipc1_lr_selection.log).
+VALIDATED_LRS = {8: ('digits', LR_DIGITS), 28: ('mnist', 1.0)}
+
 @patch
 def default_lrs(self:DataDAM, data):
-    "Suggest the validated image lr on digits (the authors' lr 1 fails there, see below); elsewhere the set's default."
-    return {'images': LR_DIGITS} if data.name == 'digits' else {}
+    "The image lr validated at `data`'s image size (the authors' lr 1 fails on 8x8 digits, see below); else the set's default."
+    hit = VALIDATED_LRS.get(data.shape[-1])
+    return {'images': hit[1]} if hit else {}
 
 # %% ../nbs/10_datadam.ipynb #d198b9a9
 def attention_maps(net, x, blocks=None, p:float=4., reduce:str='sum', norm:str='l2'):
