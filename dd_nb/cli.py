@@ -4,7 +4,7 @@
 
 # %% ../nbs/20_cli.ipynb #9f51b817
 from __future__ import annotations
-import argparse, importlib, json, os, sys, tempfile, time
+import argparse, importlib, json, sys, time
 from pathlib import Path
 import torch
 from .data import DATASETS, load_dataset, check_choice, data_root, files_present, atomic_write

@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_distill.ipynb #60be2da6
 from __future__ import annotations
-import math, os, tempfile, time
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 import torch

@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_gold.ipynb #366f068f
 from __future__ import annotations
-import json, math, os, tempfile, time
+import json, math, time
 from pathlib import Path
 import numpy as np
 import torch

@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_synset.ipynb #6da2fc6e
 from __future__ import annotations
-import base64, io, json, os, tempfile
+import base64, io, json
 from pathlib import Path
 import torch
 import torch.nn as nn
