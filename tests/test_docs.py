@@ -1,0 +1,161 @@
+"""The documentation site: `python docs/build.py` (the README's one command) builds it from the notebooks' stored
+outputs with no warning, a page for every notebook, the API of every exported symbol and the landing-page gallery.
+
+The checks read what they expect from `nbs/` and the package, not from a copy of today's contents, so notebooks can
+change without touching this file; a broken page (a missing picture, link or anchor, a symbol left out) fails it."""
+import base64, html, importlib, inspect, json, re, subprocess, sys
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from fastcore.docments import docments
+
+ROOT = Path(__file__).resolve().parents[1]
+NBS = sorted(p for p in (ROOT / 'nbs').glob('*.ipynb') if not p.name.startswith(('_', '.')))
+LAYERS = [(0, 9, 'Foundation'), (10, 19, 'Methods'), (20, 29, 'Command line')]
+
+
+def cells(path): return json.loads(path.read_text(encoding='utf-8'))['cells']
+def source(cell): return ''.join(cell['source'])
+def shown(cell):   # nbdev leaves these cells out of its pages, and so does the site
+    return not re.search(r'^\s*#\s?\|\s*(hide\b|default_exp\b|include:\s*false)', source(cell), re.M)
+def pngs(cell): return [o for o in cell.get('outputs', []) if 'image/png' in o.get('data', {})]
+def number(path): m = re.match(r'\d+', path.stem); return int(m.group()) if m else None
+
+
+def text_of(page_html):
+    "What a reader sees of a page, without tags and whitespace (so inline markup cannot break a comparison)."
+    page_html = re.sub(r'(?s)<(script|style)\b.*?</\1>', '', page_html)
+    return re.sub(r'\s+', '', html.unescape(re.sub(r'<[^>]+>', '', page_html)))
+
+
+@pytest.fixture(scope='module')
+def site(tmp_path_factory):
+    out = tmp_path_factory.mktemp('docs') / 'site'
+    r = subprocess.run([sys.executable, str(ROOT / 'docs' / 'build.py'), '--site', str(out)],
+                       cwd=ROOT, capture_output=True, text=True, timeout=600)
+    return out, r.returncode, r.stdout + r.stderr
+
+
+def page(site, rel): return (site[0] / rel).read_text(encoding='utf-8')
+
+
+def test_build_is_clean(site):
+    "The build (mkdocs --strict: broken links and anchors are warnings too) succeeds and reports nothing wrong."
+    _, rc, log = site
+    assert rc == 0, log
+    assert not re.search(r'\b(WARNING|ERROR)\b', log), log
+    assert 'execute=True' not in log   # stored outputs only: nothing is run
+
+
+def test_every_notebook_has_a_page(site):
+    for nb in NBS:
+        p = site[0] / f'{nb.stem}.html'
+        assert p.exists(), f'no page for {nb.name}'
+        title = next((m.group(1) for c in cells(nb) if c['cell_type'] == 'markdown'
+                      for m in [re.search(r'^#\s+(.+)$', source(c), re.M)] if m), None)
+        if title: assert text_of(title.replace('`', '')) in text_of(p.read_text(encoding='utf-8')), nb.stem
+
+
+def test_pages_show_stored_images_and_outputs(site):
+    "Every PNG output of a shown cell is on the page, and stored text outputs appear as stored (nothing re-run)."
+    for nb in NBS:
+        body = page(site, f'{nb.stem}.html')
+        n_png = sum(len(pngs(c)) for c in cells(nb) if c['cell_type'] == 'code' and shown(c))
+        imgs = re.findall(r'<img\b[^>]*src="data:image/png;base64,', body)
+        assert len(imgs) >= n_png, f'{nb.stem}: {n_png} stored PNG outputs, {len(imgs)} <img> on the page'
+        streams = [l for c in cells(nb) if c['cell_type'] == 'code' and shown(c) for o in c.get('outputs', [])
+                   if o.get('output_type') == 'stream' and o.get('name') == 'stdout'
+                   for l in ''.join(o['text']).splitlines() if len(l.strip()) > 10 and '\r' not in l]
+        if streams: assert text_of(html.escape(streams[0])) in text_of(body), (nb.stem, streams[0])
+
+
+def test_navigation_follows_the_layers(site):
+    home = page(site, 'index.html')
+    nav = home[home.index('md-nav--primary'):]
+    seq = re.findall(r'>\s*(Foundation|Methods|Command line|More|API reference)\s*<|href="([^"#]+\.html)"', nav)
+    order = [lab or href for lab, href in seq]
+    for nb in NBS:
+        if nb.stem == 'index': continue
+        layer = next((name for lo, hi, name in LAYERS if number(nb) is not None and lo <= number(nb) <= hi), 'More')
+        where = order.index(f'{nb.stem}.html')
+        labels = [x for x in order[:where] if not x.endswith('.html')]
+        assert labels and labels[-1] == layer, f'{nb.stem} is under {labels[-1:]} in the navigation, not {layer}'
+
+
+def exported():
+    "(module, page, [names]) for every dd_nb module with an `__all__`, from the notebooks' default_exp."
+    out = []
+    for nb in NBS:
+        exp = [m.group(1) for c in cells(nb) for m in [re.search(r'#\s?\|\s*default_exp\s+(\S+)', source(c))] if m]
+        if exp: out.append((importlib.import_module(f'dd_nb.{exp[0]}'), f'api/{exp[0]}.html'))
+    return out
+
+
+def test_api_lists_every_exported_symbol(site):
+    mods = exported()
+    assert mods
+    for mod, rel in mods:
+        body = page(site, rel)
+        for name in mod.__all__: assert f'id="{name}"' in body, f'{mod.__name__}.{name} is missing from {rel}'
+
+
+@pytest.mark.parametrize('module, name', [('dd_nb.distill', 'distill'), ('dd_nb.train', 'evaluate')])
+def test_api_shows_signature_docstring_and_docments(site, module, name):
+    obj = getattr(importlib.import_module(module), name)
+    body = page(site, f'api/{module.split(".")[-1]}.html')
+    i = body.index(f'id="{name}"')
+    entry = text_of(body[i:body.find('<h2', i + 1)])
+    for p in inspect.signature(obj).parameters: assert p in entry, p
+    first_line = inspect.getdoc(obj).splitlines()[0]
+    assert text_of(first_line.replace('`', '')) in entry
+    comments = {k: v['docment'] for k, v in docments(obj, full=True).items() if v['docment']}
+    assert comments, f'{name} has no docments comments to show'
+    for k, c in comments.items(): assert text_of(c.replace('`', '')) in entry, (k, c)
+
+
+def test_index_gallery_shows_each_method_picture(site):
+    home = page(site, 'index.html')
+    methods = [nb for nb in NBS if number(nb) is not None and 10 <= number(nb) <= 19]
+    assert methods
+    for nb in methods:
+        assert f'href="{nb.stem}.html"' in home, f'the landing page does not link {nb.stem}'
+        if any(pngs(c) for c in cells(nb)):
+            src = f'assets/gallery/{nb.stem}.png'
+            assert f'src="{src}"' in home, f'the landing page shows no picture of {nb.stem}'
+            stored = {base64.b64decode(''.join(o['data']['image/png'])) for c in cells(nb) for o in pngs(c)}
+            assert (site[0] / src).read_bytes() in stored, f'{src} is not one of the notebook\'s stored pictures'
+    i = home.index('dd-gallery')
+    captions = re.findall(r'<figcaption>(.*?)</figcaption>', home[i:])
+    assert len(captions) >= len(methods) and all(len(text_of(c)) > 20 for c in captions), captions
+
+
+def test_links_and_anchors_resolve(site):
+    "Every relative link, image and script of every page exists; every #anchor exists on its page."
+    root = site[0]
+    ids = {}
+    def ids_of(p):
+        if p not in ids: ids[p] = set(re.findall(r'\bid="([^"]+)"', p.read_text(encoding='utf-8')))
+        return ids[p]
+    bad = []
+    for p in sorted(root.rglob('*.html')):
+        if p.name == '404.html': continue   # links from the server's root, for a web server's error page
+        body = p.read_text(encoding='utf-8')
+        for ref in re.findall(r'\b(?:href|src)="([^"]+)"', body):
+            u = urlsplit(html.unescape(ref))
+            if u.scheme or ref.startswith(('//', 'data:', 'mailto:', 'javascript:')): continue
+            target = (p.parent / unquote(u.path)).resolve() if u.path else p
+            if target.is_dir(): target = target / 'index.html'
+            if not target.exists(): bad.append(f'{p.relative_to(root)}: {ref}'); continue
+            if u.fragment and target.suffix == '.html' and unquote(u.fragment) not in ids_of(target):
+                bad.append(f'{p.relative_to(root)}: {ref} (no such anchor)')
+    assert not bad, '\n'.join(bad[:20])
+
+
+def test_formulas_render_offline(site):
+    "Pages with formulas load MathJax from the site itself, not from the internet."
+    with_math = [nb for nb in NBS if any(c['cell_type'] == 'markdown' and '$' in source(c) for c in cells(nb))]
+    for nb in with_math:
+        body = page(site, f'{nb.stem}.html')
+        assert re.search(r'<script[^>]+src="assets/mathjax/MathJax\.js', body), nb.stem
+    assert (site[0] / 'assets/mathjax/MathJax.js').exists()
