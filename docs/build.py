@@ -168,13 +168,32 @@ def outside_fences(md, fn):
     return ''.join(p if i % 2 else fn(p) for i, p in enumerate(LINK_SKIP.split(md)))
 
 
-INTERACT_NOTE = ('<p class="dd-widget-note"><em>Interactive explorer: its controls need a running kernel. '
-                 'Open this notebook in Jupyter to use it; the pictures above show what it draws.</em></p>')
 WIDGET = 'application/vnd.jupyter.widget-view+json'
 
 
+def widget_static(model_id, state):
+    """What a saved widget shows without a kernel: the outputs its Output widgets hold (an explorer's first
+    picture, when the notebook was saved with its widget state) and a note naming its controls."""
+    outputs, controls, seen, todo = [], [], set(), [model_id]
+    while todo:
+        mid = todo.pop(0)
+        if mid in seen or mid not in state: continue
+        seen.add(mid)
+        model = state[mid]
+        s = model.get('state', {})
+        if model.get('model_name') == 'OutputModel': outputs += s.get('outputs', [])
+        if s.get('description'): controls.append(html.escape(str(s['description'])))
+        todo += [c[len('IPY_MODEL_'):] for c in s.get('children', []) if str(c).startswith('IPY_MODEL_')]
+    what = f' ({", ".join(controls)})' if controls else ''
+    shown = 'only its first state is shown' if outputs else 'they are not on this page'
+    note = (f'<p class="dd-widget-note"><em>Interactive explorer{what}: its controls need a running Python kernel, '
+            f'so {shown}. Run the notebook in Jupyter to use them.</em></p>')
+    return outputs + [dict(output_type='display_data', metadata={}, data={'text/html': note})]
+
+
 def code_in_headings(md):
-    "`` `x` `` -> `<code>x</code>` in headings: mkdocs-jupyter drops code spans when it builds the table of contents,\n    so a heading with one would get a TOC link that misses its anchor."
+    """`` `x` `` -> `<code>x</code>` in headings: mkdocs-jupyter drops code spans when it builds the table of
+    contents, so a heading with one would get a TOC link that misses its anchor."""
     code = lambda c: f'<code>{html.escape(c.group(1))}</code>'
     fix = lambda text: re.sub(r'^(#{1,6} .*)$', lambda m: re.sub(r'`([^`\n]+)`', code, m.group(1)), text, flags=re.M)
     return outside_fences(md, fix)
@@ -183,7 +202,8 @@ def code_in_headings(md):
 def process_notebook(nb: Notebook, links):
     "The notebook as the site shows it: nbdev directives applied, widget outputs replaced, names linked."
     out = copy.deepcopy(nb.nb)
-    out['metadata'].pop('widgets', None)   # no widget manager from a CDN: the site must work offline
+    widgets = out['metadata'].pop('widgets', None) or {}   # no widget manager from a CDN: the site works offline
+    wstate = widgets.get('application/vnd.jupyter.widget-state+json', {}).get('state', {})
     cells = []
     for cell in out['cells']:
         if cell['cell_type'] == 'markdown':
@@ -204,8 +224,8 @@ def process_notebook(nb: Notebook, links):
         for o in cell.get('outputs', []):
             data = o.get('data', {})
             if WIDGET in data:
-                if ''.join(data.get('text/plain', '')).startswith('interactive('):
-                    outputs.append(dict(output_type='display_data', metadata={}, data={'text/html': INTERACT_NOTE}))
+                if ''.join(data.get('text/plain', '')).startswith('interactive('):   # an explorer; else a progress bar
+                    outputs += widget_static(data[WIDGET].get('model_id'), wstate)
                 continue
             outputs.append(o)
         cell['outputs'] = outputs
