@@ -392,6 +392,8 @@ def api_symbols(notebooks, warn):
                 if cls != name or not meth or '.' in meth or (meth.startswith('_') and meth != '__call__'): continue
                 attr = inspect.getattr_static(obj, meth, None)
                 if isinstance(attr, (staticmethod, classmethod)): attr = attr.__func__
+                elif attr is not None and not (inspect.isfunction(attr) or isinstance(attr, property)):
+                    attr = getattr(obj, meth, None)   # e.g. a class method added with fastcore's @patch(cls_method=True)
                 if attr is not None: syms.append((f'{name}.{meth}', attr, 3))
         out.append((modname, mod, by_module.get(modname), syms))
     return out
