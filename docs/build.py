@@ -8,8 +8,8 @@ What it does, in order:
 1. Notebooks. Every `nbs/*.ipynb` except scratch notebooks (a leading `_`) is copied into the generated sources with
    nbdev's directives applied as nbdev's own site would: cells marked `#| hide`, `#| include: false` and the
    `#| default_exp` cell are left out, `#| echo: false` shows only the outputs, `#| output: false` only the code,
-   and the `#|` lines themselves are dropped from the code shown. Widget outputs need a running kernel, so they are
-   replaced by a note (an `interact` explorer) or dropped (a progress bar). In markdown, `` `name` `` of an exported
+   and the `#|` lines themselves are dropped from the code shown. Widgets need a running kernel: an `interact`
+   explorer shows the outputs saved in its widget state (its first picture) and a note; a progress bar is dropped. In markdown, `` `name` `` of an exported
    symbol links to its API entry and `` `05_distill` `` to that notebook's page.
 2. Navigation follows the layers, by the notebook's number: 00-09 Foundation, 10-19 Methods, 20-29 Command line,
    anything else More. Notebooks are found by glob, so a new one appears without touching this file.
@@ -32,6 +32,7 @@ ROOT = DOCS.parent
 NBS = ROOT / 'nbs'
 LIB = 'dd_nb'
 DEFAULT_SITE = DOCS / '_build' / 'site'
+MARKER = '.dd_nb_docs'   # marks the folders this script may empty and rebuild
 
 # Layers by notebook number: (first, last, section title).
 LAYERS = [(0, 9, 'Foundation'), (10, 19, 'Methods'), (20, 29, 'Command line')]
@@ -488,16 +489,21 @@ def build(site_dir=DEFAULT_SITE, src_dir=None, strict=True):
     "Build the site into `site_dir`; return (ok, log). Generated sources go to `src_dir` (default: beside the site)."
     site_dir = Path(site_dir).resolve()
     src_dir = Path(src_dir).resolve() if src_dir else site_dir.parent / (site_dir.name + '_src')
+    for d in (site_dir, src_dir):   # both are emptied: never a folder that holds anything but an earlier build
+        if d.exists() and any(d.iterdir()) and not (d / MARKER).exists():
+            return False, f'refusing to replace {d}: not empty and not made by docs/build.py'
     t0 = time.time()
     cfg, notes = generate(src_dir, site_dir, strict)
+    (src_dir / MARKER).write_text('made by docs/build.py\n')
     env = dict(os.environ, NO_MKDOCS_2_WARNING='1')   # mkdocs-material's end-of-life banner: said in README instead
     r = subprocess.run([sys.executable, '-m', 'mkdocs', 'build', '--strict' if strict else '--no-strict', '-f', str(cfg)],
                        cwd=src_dir, capture_output=True, text=True, env=env)
     log = '\n'.join(notes + [r.stdout.strip(), r.stderr.strip()]).strip()
-    ok = r.returncode == 0 and not any(n.startswith('WARNING') for n in notes)
-    if ok:
+    ok = r.returncode == 0 and not (strict and any(n.startswith('WARNING') for n in notes))
+    if r.returncode == 0:
+        (site_dir / MARKER).write_text('made by docs/build.py\n')
         m = copy_mathjax(site_dir)
-        if m: log += '\n' + m; ok = not strict
+        if m: log += '\n' + m; ok = ok and not strict
     log += f'\nsite: {site_dir / "index.html"} ({time.time() - t0:.1f} s)'
     return ok, log
 
