@@ -9,7 +9,7 @@ from dataclasses import dataclass, fields
 import torch
 import torch.nn.functional as F
 from fastcore.basics import patch
-from .data import check_choice
+from .core import check_choice
 
 # %% auto #0
 __all__ = ['DSA_OPS', 'DSAParams', 'DSA']

@@ -7,7 +7,8 @@ from __future__ import annotations
 import argparse, importlib, json, sys, time
 from pathlib import Path
 import torch
-from .data import DATASETS, load_dataset, check_choice, data_root, files_present, atomic_write
+from .data import DATASETS, load_dataset, data_root, files_present
+from .core import check_choice, atomic_write
 from .synset import init_synset, load_synset
 from .train import evaluate, random_baseline
 from .distill import OBJECTIVES, distill

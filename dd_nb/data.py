@@ -11,10 +11,10 @@ from pathlib import Path
 import numpy as np
 import torch
 from fastcore.basics import patch
+from .core import check_choice, atomic_write, show_images
 
 # %% auto #0
-__all__ = ['DATASETS', 'DatasetSpec', 'check_choice', 'data_root', 'files_present', 'atomic_write', 'DDData', 'load_dataset',
-           'show_images']
+__all__ = ['DATASETS', 'DatasetSpec', 'data_root', 'files_present', 'DDData', 'load_dataset']
 
 # %% ../nbs/00_data.ipynb #b22bfb8a
 @dataclass(frozen=True)
@@ -42,12 +42,6 @@ DATASETS = {
     'svhn': DatasetSpec('svhn', 3, 32, 10, ('train_32x32.mat', 'test_32x32.mat'), 'torchvision.datasets.SVHN'),
 }
 
-def check_choice(value, choices, what):
-    "Raise a `ValueError` naming `value` and the valid `choices` unless `value` is one of them."
-    if value not in choices:
-        raise ValueError(f"unknown {what} {value!r}; choose one of: {', '.join(map(str, choices))}")
-    return value
-
 # %% ../nbs/00_data.ipynb #1ca3b578
 def data_root(root=None) -> Path:
     "The folder datasets are read from: `root`, else `$DD_NB_DATA`, else `~/.cache/dd_nb`."
@@ -58,18 +52,6 @@ def files_present(name:str, root=None) -> bool:
     "Whether the data root holds every file dataset `name` needs (a `.gz` file also counts when unpacked)."
     r = data_root(root)
     return all((r/f).exists() or (r/f.removesuffix('.gz')).exists() for f in DATASETS[name].files)
-
-# %% ../nbs/00_data.ipynb #03591ca5
-def atomic_write(path, write) -> Path:
-    "Call `write(tmp)` to write a temporary file beside `path`, then move it onto `path` in one step; returns `path`."
-    import tempfile
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix='.tmp'); os.close(fd)
-    try:
-        write(tmp); os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp): os.remove(tmp)
-    return path
 
 # %% ../nbs/00_data.ipynb #a48c8c98
 @dataclass
@@ -220,20 +202,3 @@ def with_train(self: DDData, positions, note:str=''):
     positions = torch.as_tensor(positions, dtype=torch.int64)
     return replace(self, x_train=self.x_train[positions], y_train=self.y_train[positions],
                    train_ids=self.train_ids[positions], note=(self.note + '; ' + note).strip('; '))
-
-# %% ../nbs/00_data.ipynb #f0916a38
-def show_images(images, nrow:int=10, ax=None, title:str=None, labels=None):
-    "Draw a grid of images (N, C, H, W) in [0, 1]; returns the axis."
-    import matplotlib.pyplot as plt
-    images = images.detach().cpu().clamp(0, 1)
-    n, c, h, w = images.shape
-    ncol = min(nrow, n); nr = (n + ncol - 1) // ncol
-    grid = torch.ones(c, nr * (h + 1) - 1, ncol * (w + 1) - 1)
-    for i in range(n):
-        r, k = divmod(i, ncol)
-        grid[:, r * (h + 1):r * (h + 1) + h, k * (w + 1):k * (w + 1) + w] = images[i]
-    if ax is None: _, ax = plt.subplots(figsize=(min(ncol, 12) * 0.7 + 0.5, nr * 0.7 + 0.4))
-    ax.imshow(grid.permute(1, 2, 0).squeeze(-1).numpy(), cmap='gray' if c == 1 else None, vmin=0, vmax=1, interpolation='nearest')
-    ax.set_xticks([]); ax.set_yticks([])
-    if title: ax.set_title(title)
-    return ax

@@ -9,10 +9,11 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from .data import DDData, check_choice, show_images, atomic_write
+from .data import DDData
+from .core import check_choice, show_images, atomic_write
 from .nets import make_net
 from .synset import init_synset
-from .distill import DM, class_means, distill
+from .distill import DM, class_means, distill, register_method
 from .train import evaluate, combine
 
 # %% auto #0
@@ -275,8 +276,8 @@ def causal_scores(data:DDData, ipc:int=1, n_nets:int=5, model:str='convnet', see
     for _ in range(n_nets):
         net = make_net(model, data, g, **net_kwargs)
         for p in net.parameters(): p.requires_grad_(False)
-        if synset is None: s = init_synset(data, ipc, generator=g); imgs, cls = s.images.detach(), s.classes
-        else: imgs, cls = synset.images.detach(), synset.classes
+        m = (init_synset(data, ipc, generator=g) if synset is None else synset).materialize()
+        imgs, cls = m.images.detach(), m.classes
         imgs = imgs.clone().requires_grad_(True)
         with torch.no_grad(): fr = torch.cat([net.embed(data.x_train[i:i + 1024]) for i in range(0, len(data.x_train), 1024)])
         eff = causal_effects(net.embed, data.x_train, data.y_train, imgs, cls, data.n_classes, method=method, chunk=chunk, real_features=fr)
@@ -291,7 +292,8 @@ class DMCausal(DM):
     def __init__(self, beta:float=0.1,     # fraction dropped at each end of every class batch
                  every:int=10,             # recompute effects every `every` steps (lazy re-selection)
                  method:str='jacobian',    # how `causal_effects` computes them ('vjp' for batch-norm networks)
-                 batch_real:int=256, **kwargs):
+                 batch_real:int=256, # real images per class kept per step (more are drawn, then pruned)
+                 **kwargs):          # DM's options (model, dsa, network)
         if not 0 <= beta < 0.5: raise ValueError(f"beta={beta} must be in [0, 0.5)")
         if not isinstance(every, int) or every < 1: raise ValueError(f"every={every!r} must be a positive integer")
         super().__init__(batch_real=batch_real, **kwargs)
@@ -312,7 +314,7 @@ class DMCausal(DM):
         net, pos, p = self.draw(data, generator, want)                      # DM's draws; pos: (C, b)
         b = pos.shape[1]
         real, real_cls = self.real_batch(data, pos, p)
-        images, syn_cls = synset.materialize()[0], synset.classes
+        images, syn_cls, _ = synset.materialize(generator)
         transform = None if p is None else (lambda x, cls: self.augment(x, cls, p))
         with torch.no_grad(): fr = net.embed(real)
         drop = int(self.beta * b)
@@ -330,6 +332,8 @@ class DMCausal(DM):
             mr = fr.view(C, b, -1).gather(1, keep[..., None].expand(-1, -1, fr.shape[1])).mean(1)
         else: mr = class_means(fr, real_cls, C)
         return {'loss': (mr - ms).square().sum()}
+
+register_method('dm_causal', DMCausal, help='DM with BiLP-style dynamic pruning of the real batches by causal effect (reconstruction)')
 
 # %% ../nbs/12_gold.ipynb #08f82075
 def prune_distill_eval(data:DDData, scores, keep=0.1, order:str='easy', band=(0, 100), ipc:int=1,

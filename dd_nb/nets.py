@@ -7,7 +7,7 @@ from __future__ import annotations
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .data import check_choice
+from .core import check_choice
 
 # %% auto #0
 __all__ = ['NORMS', 'ACTS', 'POOLS', 'NETS', 'make_norm', 'ConvNet', 'MLP', 'LeNet', 'AlexNet', 'VGG11', 'ResNet18', 'make_net']
@@ -27,7 +27,11 @@ def make_norm(norm:str, width:int):
 class ConvNet(nn.Module):
     "ConvNet-D from the DC/DSA/DM/MTT code bases."
     def __init__(self, channels:int=3, n_classes:int=10, size:int=32, # input shape and classes
-                 width:int=128, depth:int=3, norm:str='instance', act:str='relu', pool:str='avg'):
+                 width:int=128,      # channels of every block
+                 depth:int=3,        # number of conv blocks
+                 norm:str='instance', # 'instance' (GroupNorm(width, width)), 'batch' or 'none'
+                 act:str='relu',     # activation (see `ACTS`)
+                 pool:str='avg'):    # pooling after each block (see `POOLS`)
         super().__init__()
         check_choice(act, ACTS, 'activation'); check_choice(pool, POOLS, 'pool')
         self.blocks = nn.ModuleList()

@@ -12,10 +12,11 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.func import functional_call, stack_module_state, vmap
 from tqdm.auto import tqdm
-from .data import DDData, check_choice
+from .data import DDData
+from .core import check_choice
 from .nets import make_net
 from .augment import DSA
-from .synset import SynSet, PixelSet, init_synset, dataset_meta, check_matches
+from .synset import SynSet, PixelSet, init_synset, dataset_meta, check_matches, label_kind, batch_targets
 
 # %% auto #0
 __all__ = ['soft_cross_entropy', 'kd_loss', 'target_loss', 'train_models', 'accuracy', 'EvalResult', 'combine', 'evaluate',
@@ -32,10 +33,11 @@ def kd_loss(student_logits, teacher_logits, temperature:float=1.0):
     return F.kl_div((student_logits / t).log_softmax(-1), (teacher_logits / t).log_softmax(-1), log_target=True, reduction='batchmean') * t * t
 
 def target_loss(logits, targets, kind:str, temperature:float=1.0):
-    "Loss for `kind` in 'hard' (class ids), 'soft' (probabilities) or 'logits' (an online labeler's outputs)."
+    "Loss for label `kind` (see `label_kind`): 'hard' (class ids), 'soft' (probabilities) or 'online' (a labeler's logits)."
     if kind == 'hard': return F.cross_entropy(logits, targets)
     if kind == 'soft': return soft_cross_entropy(logits, targets)
-    return kd_loss(logits, targets, temperature)
+    if kind == 'online': return kd_loss(logits, targets, temperature)
+    raise ValueError(f"unknown label kind {kind!r}; choose one of: hard, soft, online")
 
 # %% ../nbs/04_train.ipynb #3dad578a
 def _has_batchnorm(model): return any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in model.modules())
@@ -80,26 +82,27 @@ def train_models(models:list,             # freshly initialized networks of one 
                  dsa:DSA|None=DSA(),      # augmentation for each training batch; None = no augmentation
                  labeler=None,            # online labeler: logits for each augmented batch (targets ignored)
                  temperature:float=1.0,   # KD temperature for an online labeler
-                 generator:torch.Generator=None, vectorize='auto', progress:bool=False):
+                 generator:torch.Generator=None, vectorize='auto', progress:bool=False,
+                 resample=None):          # generator -> `Materialized`: new (images, targets) every epoch (stochastic sets)
     "Train `models` together on (images, targets) with the standard recipe; returns the trained models."
-    images, targets = images.detach(), targets.detach()
-    kind = 'logits' if labeler is not None else 'hard' if targets.ndim == 1 else 'soft'
+    kind = label_kind(targets, labeler)
     ens = _Ensemble(models, vectorize)
-    m_, n = len(models), len(images)
-    b = min(batch_size, n)
+    m_ = len(models)
     make_opt = lambda lr: torch.optim.SGD(ens.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
     opt = make_opt(lr)
     ens.train()
     for ep in (tqdm(range(epochs), desc='train', leave=False) if progress else range(epochs)):
         if ep == epochs // 2 and epochs > 1: opt = make_opt(lr * 0.1)   # step decay, fresh optimizer as in DC/DSA/DM
+        if resample is not None:
+            with torch.no_grad(): m = resample(generator); images, targets = m.images, m.targets
+        images, targets = images.detach(), targets.detach()
+        n = len(images); b = min(batch_size, n)
         perm = torch.rand(m_, n, generator=generator).argsort(1)
         for i in range(0, n, b):
             idx = perm[:, i:i + b]
             x = images[idx]                                              # (M, b, C, H, W)
             if dsa is not None: x = dsa(x.flatten(0, 1), generator).view_as(x)
-            if labeler is not None:
-                with torch.no_grad(): t = labeler(x.flatten(0, 1)).view(m_, x.shape[1], -1)
-            else: t = targets[idx]
+            t = batch_targets(kind, x, None if kind == 'online' else targets[idx], labeler)
             logits = ens(x)
             loss = sum(target_loss(logits[k], t[k], kind, temperature) for k in range(m_))
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
@@ -149,8 +152,9 @@ def combine(results:list, **extra) -> EvalResult:
 # %% ../nbs/04_train.ipynb #123870a9
 def evaluate(synset,                       # a `SynSet`, or a tuple (images, targets)
              data:DDData,                  # the dataset it was distilled from (its test / val split is scored)
-             model:str='convnet', n_models:int=5, epochs:int=300, lr:float=0.01, batch_size:int=256,
-             momentum:float=0.9, weight_decay:float=5e-4,
+             model:str='convnet', n_models:int=5, epochs:int=300,
+             lr:float|str=0.01,            # training lr, or 'synset' for the set's own `eval_lr`
+             batch_size:int=256, momentum:float=0.9, weight_decay:float=5e-4,
              dsa:str='color_crop_cutout_flip_scale_rotate',  # DSA strategy during training ('' = none)
              temperature:float=1.0, seed:int=0,
              split:str='test',             # 'test' to report, 'val' to choose hyperparameters
@@ -158,25 +162,34 @@ def evaluate(synset,                       # a `SynSet`, or a tuple (images, tar
     "Train `n_models` fresh networks on `synset` and score them on `data`'s `split`."
     check_choice(split, ('test', 'val'), 'split')
     t0 = time.time()
+    resample = None
     if isinstance(synset, SynSet):
         check_matches(synset.meta, data)
-        with torch.no_grad(): images, targets = synset.materialize()
+        with torch.no_grad(): images, _, targets = synset.materialize()
         labeler, ipc = synset.labeler, synset.ipc
+        if synset.stochastic: resample = synset.materialize
     else:
         images, targets = synset; labeler = None
         ipc = int(torch.bincount(targets if targets.ndim == 1 else targets.argmax(1)).max())
+    lr_source = 'fixed'
+    if isinstance(lr, str):
+        check_choice(lr, ('synset',), 'lr source')
+        if not isinstance(synset, SynSet) or synset.eval_lr is None:
+            raise ValueError("lr='synset' needs a synthetic set that carries a learned evaluation lr (its eval_lr is None); pass a number")
+        lr, lr_source = float(synset.eval_lr), 'synset (learned)'
     g = torch.Generator().manual_seed(seed)
     models = [make_net(model, data, g, **(net_kwargs or {})) for _ in range(n_models)]
     aug = DSA(dsa) if dsa else None
     models = train_models(models, images, targets, epochs, lr, batch_size, momentum, weight_decay, aug, labeler,
-                          temperature, g, vectorize, progress)
+                          temperature, g, vectorize, progress, resample)
     x, y = (data.x_test, data.y_test) if split == 'test' else (data.x_val, data.y_val)
     accs = accuracy(models, x, y)
     proto = dict(dataset=data.name, ipc=ipc, n_images=len(images), model=model, n_models=n_models, epochs=epochs, lr=lr,
-                 batch_size=batch_size, momentum=momentum, weight_decay=weight_decay, lr_schedule='x0.1 at epoch epochs//2',
-                 dsa=dsa or 'none', labels='online' if labeler is not None else 'hard' if targets.ndim == 1 else 'soft',
+                 lr_source=lr_source, batch_size=batch_size, momentum=momentum, weight_decay=weight_decay,
+                 lr_schedule='x0.1 at epoch epochs//2', dsa=dsa or 'none', labels=label_kind(targets, labeler),
                  temperature=temperature, seed=seed, split=split, selection='final epoch, no checkpoint selection',
-                 vectorized=_use_vmap(models[0], vectorize), **({'net_kwargs': net_kwargs} if net_kwargs else {}))
+                 vectorized=_use_vmap(models[0], vectorize), **({'resampled': 'every epoch'} if resample else {}),
+                 **({'net_kwargs': net_kwargs} if net_kwargs else {}))
     return EvalResult(accs, proto, time.time() - t0)
 
 # %% ../nbs/04_train.ipynb #e79c6ea9
