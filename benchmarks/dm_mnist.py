@@ -11,7 +11,7 @@ from dd_nb.data import load_dataset
 from dd_nb.synset import init_synset
 from dd_nb.distill import distill
 from dd_nb.train import evaluate, random_baseline, combine
-from dd_nb.cli import load_methods
+import dd_nb  # registers every method
 
 PUBLISHED = {'DC': {1: 91.7, 10: 97.4, 50: 98.8}, 'DSA': {1: 88.7, 10: 97.8, 50: 99.2}}
 RESULTS = Path(__file__).parent / 'results'
@@ -28,7 +28,6 @@ def main(argv=None):
     ap.add_argument('--epochs', type=int, default=300, help='evaluation epochs')
     ap.add_argument('--name', default=None, help='results file stem (default METHOD_mnist)')
     a = ap.parse_args(argv)
-    load_methods()
     data = load_dataset('mnist')
     rows = []
     for ipc in a.ipcs:

@@ -25,7 +25,7 @@ def time_distill(data, ipc, batch_real, steps):
 
 def time_eval_epoch(data, ipc, n_models, epochs, vectorize):
     syn = init_synset(data, ipc, generator=torch.Generator().manual_seed(0))
-    x, y = syn.materialize()
+    x, _, y = syn.materialize()
     models = [make_net('convnet', data, torch.Generator().manual_seed(k)) for k in range(n_models)]
     t0 = time.time()
     train_models(models, x, y, epochs=epochs, generator=torch.Generator().manual_seed(0), vectorize=vectorize)

@@ -35,6 +35,20 @@ def test_bad_input_exits_with_message(tmp_path):
     assert r.returncode != 0 and 'no synthetic-set file at' in r.stderr
 
 
+def test_methods_lists_registry():
+    out = dd('methods').stdout
+    assert 'datadam  (DataDAM on PixelSet)' in out and 'command-line defaults: pool=50, pool_real=64' in out
+    assert '--opt p: float = 4.0  # attention power' in out
+
+
+def test_bad_opt_fails_before_any_work(tmp_path):
+    r = dd('distill', 'datadam', '--opt', 'p=abc', '--out', str(tmp_path / 'x'), check=False)
+    assert r.returncode != 0 and "option 'p' of method 'datadam' takes a float, got 'abc'" in r.stderr
+    r = dd('distill', 'dm', '--opt', 'bogus=5', '--out', str(tmp_path / 'y'), check=False)
+    assert r.returncode != 0 and "unknown option 'bogus' for method 'dm'; its options: batch_real" in r.stderr
+    assert not (tmp_path / 'x').exists() and not (tmp_path / 'y').exists()
+
+
 def test_datasets_lists_digits():
     assert 'digits' in dd('datasets').stdout
 

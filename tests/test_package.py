@@ -8,7 +8,7 @@ import torch
 import dd_nb
 from dd_nb.data import load_dataset, data_root, DATASETS
 from dd_nb.synset import init_synset, load_synset
-from dd_nb.distill import distill, OBJECTIVES
+from dd_nb.distill import distill, METHODS
 from dd_nb.train import evaluate, random_baseline
 
 
@@ -67,3 +67,17 @@ def test_mnist_from_data_root():
     # per-class training counts from the data README (train split = 90% of each class)
     full = torch.bincount(torch.cat([m.y_train, m.y_val]), minlength=10)
     assert full.tolist() == [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
+
+
+def test_methods_registered_by_import_dd_nb_alone():
+    "A new user's first lines: `import dd_nb`, then any registered method by name (a fresh interpreter, nothing else imported)."
+    import subprocess, sys
+    code = ("import torch, dd_nb\n"
+            "from dd_nb.data import load_dataset\nfrom dd_nb.synset import init_synset\nfrom dd_nb.distill import distill\n"
+            "d = load_dataset('digits')\n"
+            "for m in ('dm', 'datadam', 'dm_causal'):\n"
+            "    run = distill(init_synset(d, 1), d, m, steps=2, batch_real=8, progress=False)\n"
+            "    print(m, run.config['objective'], len(run.history))\n")
+    r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.split() == ['dm', 'dm', '2', 'datadam', 'datadam', '2', 'dm_causal', 'dm_causal', '2']
