@@ -353,6 +353,7 @@ def symbol_md(name, obj, level=3, linker=lambda s: s):
         if obj.__doc__: out += [linker(inspect.cleandoc(obj.__doc__)), '']
         return '\n'.join(out)
     sig = _signature(obj)
+    if kind == 'class' and sig is not None: sig = sig.replace(return_annotation=inspect.Signature.empty)   # __init__'s None
     out += ['```python', format_signature(short, sig, prefix='class ' if kind == 'class' else 'def '), '```', '']
     if kind == 'class':
         bases = [b.__name__ for b in obj.__bases__ if b is not object]
