@@ -9,13 +9,13 @@ from pathlib import Path
 import torch
 from .data import DATASETS, load_dataset, data_root, files_present
 from .core import check_choice, atomic_write
-from .synset import init_synset, load_synset
+from .synset import init_synset, load_synset, PixelSet, dataset_meta, INITS
 from .train import evaluate, random_baseline
 from .distill import METHODS, get_method, distill
 
 # %% auto #0
-__all__ = ['RECIPES', 'parse_options', 'method_options', 'describe_methods', 'build_parser', 'cmd_distill', 'cmd_evaluate',
-           'cmd_prune', 'cmd_datasets', 'cmd_methods', 'main']
+__all__ = ['RECIPES', 'parse_options', 'method_options', 'describe_methods', 'build_parser', 'cmd_distill', 'read_synthetic',
+           'cmd_evaluate', 'cmd_prune', 'cmd_datasets', 'cmd_methods', 'main']
 
 # %% ../nbs/20_cli.ipynb #6fa2efdc
 # Default distillation settings per dataset (a method's own defaults apply to everything else).
@@ -72,8 +72,15 @@ def build_parser():
     _eval_args(d)
     d.add_argument('--no-eval', action='store_true', help='skip evaluation')
     d.add_argument('--quiet', action='store_true', help='no progress bars')
-    e = sub.add_parser('evaluate', help='evaluate a run folder (or a .safetensors synthetic set) again')
-    e.add_argument('path'); e.add_argument('--data-root', default=None); _eval_args(e)
+    e = sub.add_parser('evaluate', help='evaluate a run folder, a dd_nb .safetensors file, a .pt pair or an .npz (any codebase\'s set)')
+    e.add_argument('path', help='run folder, .safetensors (dd_nb), .pt (images tensor, (images, labels), or the DC/DSA/DM results dict) or .npz')
+    e.add_argument('--labels', default=None, help='.pt file of the labels, when PATH holds the images only (MTT, DataDAM)')
+    e.add_argument('--dataset', default=None, help='the dataset the set was distilled from (required for .pt and .npz)')
+    e.add_argument('--normalization', default=None,
+                   help="how the images are scaled (required for .pt, and for .npz without mean/std arrays): 'pixels' (values in [0, 1]), "
+                        "'dd_nb' (normalized with dd_nb's statistics) or 'MEAN/STD' with comma-separated per-channel values, "
+                        "e.g. 0.1307/0.3081 (the DC/DSA/DM code's MNIST statistics)")
+    e.add_argument('--data-root', default=None); _eval_args(e)
     e.add_argument('--seed', type=int, default=None, help="evaluation seed (default: the run's, from metrics.json, else 0)")
     e.add_argument('--quiet', action='store_true')
     r = sub.add_parser('prune', help='score real training samples and write a kept-sample file (GoldFromOres)')
@@ -93,6 +100,25 @@ def _eval_args(p):
     p.add_argument('--eval-models', type=int, default=5, help='number of evaluation models (default 5)')
     p.add_argument('--eval-epochs', type=int, default=None, help='training epochs per evaluation model (default 300)')
     p.add_argument('--random-seeds', type=int, default=3, help='random real subsets for the baseline (default 3)')
+
+# %% ../nbs/20_cli.ipynb #06c24e89
+def _check_args(args):
+    "Refuse bad numbers before any work, naming the value and what is allowed."
+    def need(name, ok, what):
+        v = getattr(args, name, None)
+        if v is not None and not ok(v): raise ValueError(f"--{name.replace('_', '-')} {v!r}: {what}")
+    need('ipc', lambda v: v >= 1, 'must be a positive integer')
+    need('steps', lambda v: v >= 0, 'must be 0 or more')
+    need('batch_real', lambda v: v >= 1, 'must be a positive integer')
+    need('lr', lambda v: v > 0, 'must be a positive learning rate')
+    need('eval_models', lambda v: v >= 1, 'must be at least 1 evaluation model')
+    need('eval_epochs', lambda v: v >= 1, 'must be at least 1 epoch')
+    need('random_seeds', lambda v: v >= 1, 'must be at least 1 random subset for the baseline')
+    need('keep', lambda v: 0 < v <= 1, 'must be a fraction of every class in (0, 1]')
+    need('epochs', lambda v: v >= 1, 'must be at least 1 scorer epoch')
+    if getattr(args, 'init', None) is not None: check_choice(args.init, INITS, 'init')
+    if getattr(args, 'order', None) is not None: check_choice(args.order, ('easy', 'hard', 'random', 'band'), 'order')
+    if getattr(args, 'when', None) is not None: check_choice(args.when, ('early', 'final'), 'when')
 
 # %% ../nbs/20_cli.ipynb #4431c3ff
 def _write_json(obj, path): atomic_write(path, lambda tmp: Path(tmp).write_text(json.dumps(obj, indent=2)))
@@ -117,7 +143,16 @@ def _report(method, data, ipc, res, rnd):
             f"momentum {p['momentum']}, wd {p['weight_decay']}, x0.1 at half, DSA), final-epoch {p['split']} accuracy; "
             f"random: {len(rnd.accuracies)} models over {len(rnd.protocol['subset_seeds'])} random subsets, same recipe")
 
+def _warn_scale(synset, data, lr, log):
+    "A warning when the distilled images are far larger than real ones (a learning rate too high for the method)."
+    with torch.no_grad(): ratio = float(synset.materialize().images.float().std() / data.x_train.std())
+    if not ratio < 20:
+        log(f"warning: the distilled images spread {ratio:.3g}x as widely as the real images; the image learning rate "
+            f"({lr}) is probably too high: the set is written, but check grid.png and try a smaller --lr")
+    return ratio
+
 def cmd_distill(args, log=print):
+    _check_args(args)
     method = get_method(args.method)
     check_choice(args.dataset, DATASETS, 'dataset')
     recipe = RECIPES.get(args.dataset, {})
@@ -137,8 +172,9 @@ def cmd_distill(args, log=print):
     run = distill(synset, data, args.method, steps=steps, seed=args.seed, lrs={'images': args.lr} if args.lr else None,
                   checkpoint=out/'checkpoint.pt', progress=not args.quiet, **obj_opts)
     synset.export(out/'synset.safetensors'); synset.save(out/'state.safetensors'); _save_grid(synset, out/'grid.png', data)
+    scale = _warn_scale(synset, data, run.config['lrs'].get('images'), log)
     metrics = dict(method=args.method, dataset=args.dataset, ipc=args.ipc, bytes_total=int(sum(synset.storage().values())),
-                   storage=synset.storage(), distill_seconds=run.seconds, final_loss=run.history[-1]['loss'] if run.history else None,
+                   storage=synset.storage(), distill_seconds=run.seconds, image_scale=scale, final_loss=run.history[-1]['loss'] if run.history else None,
                    protocol=dict(distill=run.config | dict(init=args.init, batch_real=obj_opts.get('batch_real'), synset_options=set_opts,
                                                            pool=data.note, n_train=len(data.y_train))))
     if not args.no_eval:
@@ -153,20 +189,85 @@ def cmd_distill(args, log=print):
     return metrics
 
 # %% ../nbs/20_cli.ipynb #caaf3c86
-def cmd_evaluate(args, log=print):
-    path = Path(args.path)
+def _normalization(text, channels):
+    "(mean, std) lists from 'MEAN/STD' (comma-separated per channel, or one value for all channels)."
+    try:
+        mean, std = ([float(v) for v in part.split(',')] for part in text.split('/'))
+    except ValueError:
+        raise ValueError(f"--normalization {text!r}: write 'pixels', 'dd_nb' or MEAN/STD such as 0.1307/0.3081") from None
+    mean, std = (v * channels if len(v) == 1 else v for v in (mean, std))
+    if len(mean) != channels or len(std) != channels:
+        raise ValueError(f"--normalization {text!r} gives {len(mean)} means and {len(std)} stds; the dataset has {channels} channels")
+    return mean, std
+
+def _read_foreign(path:Path, labels=None):
+    "(images, labels, mean, std) from a .pt / .npz file as other codebases save them (mean, std None when not in the file)."
+    mean = std = None
+    if path.suffix == '.npz':
+        import numpy as np
+        z = np.load(path)
+        pick = lambda *ks: next((torch.as_tensor(z[k]) for k in ks if k in z.files), None)
+        x, y = pick('images', 'x', 'image_syn'), pick('labels', 'y', 'label_syn')
+        if x is None: raise ValueError(f"'{path}' has arrays {z.files}; expected images (or x) and labels (or y)")
+        if 'mean' in z.files: mean, std = z['mean'].reshape(-1).tolist(), z['std'].reshape(-1).tolist()
+    elif path.suffix == '.pt':
+        obj = torch.load(path, map_location='cpu', weights_only=True)
+        if isinstance(obj, dict) and 'data' in obj: obj = obj['data'][0]                    # DC/DSA/DM results dict
+        if isinstance(obj, dict): obj = (obj.get('images', obj.get('x')), obj.get('labels', obj.get('y')))
+        x, y = (obj, None) if torch.is_tensor(obj) else tuple(obj)[:2]
+    else: raise ValueError(f"cannot read '{path}': use a run folder, .safetensors, .pt or .npz")
+    if labels is not None: y = torch.load(labels, map_location='cpu', weights_only=True)
+    if y is None: raise ValueError(f"'{path}' holds images only; pass --labels LABELS.pt")
+    return torch.as_tensor(x).float(), torch.as_tensor(y), mean, std
+
+def read_synthetic(path, labels=None, dataset:str=None, normalization:str=None, root=None) -> tuple:
+    "(synthetic set, data) from a run folder, a dd_nb file, or another codebase's .pt / .npz (see above)."
+    path = Path(path)
     file = path/'state.safetensors' if path.is_dir() else path
-    syn = load_synset(file)
+    if file.suffix == '.safetensors' or path.is_dir():
+        syn = load_synset(file)
+        if dataset is not None and dataset != syn.meta['dataset']:
+            raise ValueError(f"'{file}' was distilled from {syn.meta['dataset']!r}, not {dataset!r}")
+        return syn, load_dataset(syn.meta['dataset'], root=root)
+    if not file.exists(): raise FileNotFoundError(f"no synthetic-set file at '{file}'")
+    if dataset is None: raise ValueError(f"'{file}' does not say which dataset it was distilled from; pass --dataset (one of: {', '.join(DATASETS)})")
+    check_choice(dataset, DATASETS, 'dataset')
+    x, y, mean, std = _read_foreign(file, labels)
+    spec = DATASETS[dataset]
+    want = (spec.channels, spec.size, spec.size)
+    if x.ndim != 4 or tuple(x.shape[1:]) != want:
+        raise ValueError(f"images have shape {tuple(x.shape)} but {dataset!r} images are (N, {', '.join(map(str, want))})")
+    if len(y) != len(x): raise ValueError(f"{len(x)} images but {len(y)} labels")
+    if y.ndim == 2 and y.shape[1] != spec.n_classes or y.ndim == 1 and (y.min() < 0 or y.max() >= spec.n_classes):
+        raise ValueError(f"labels {tuple(y.shape)} (values {float(y.min()):g}..{float(y.max()):g}) do not fit {dataset!r} with {spec.n_classes} classes")
+    data = load_dataset(dataset, root=root)
+    if normalization is None and mean is None:
+        raise ValueError(f"'{file}' does not say how its images are scaled; pass --normalization pixels, dd_nb or MEAN/STD")
+    if normalization is not None and normalization not in ('pixels', 'dd_nb'): mean, std = _normalization(normalization, spec.channels)
+    view = lambda v: torch.tensor(v).view(1, -1, 1, 1)
+    if normalization != 'dd_nb':
+        pixels = x if normalization == 'pixels' else x * view(std) + view(mean)
+        x = (pixels - view(data.mean)) / view(data.std)
+    classes = y.long() if y.ndim == 1 else y.argmax(1)
+    soft = None if y.ndim == 1 else y.float().clamp_min(1e-12).log() if (y.min() >= 0 and torch.allclose(y.sum(1), torch.ones(len(y)))) else y.float()
+    return PixelSet(x, classes, dataset_meta(data), soft_labels=soft), data
+
+def cmd_evaluate(args, log=print):
+    _check_args(args)
+    path = Path(args.path)
+    syn, data = read_synthetic(path, args.labels, args.dataset, args.normalization, args.data_root)
+    file = path/'state.safetensors' if path.is_dir() else path
     if args.seed is None:
         mj = file.parent/'metrics.json'
         args.seed = json.loads(mj.read_text()).get('protocol', {}).get('evaluation', {}).get('seed', 0) if path.is_dir() and mj.exists() else 0
-    data = load_dataset(syn.meta['dataset'], root=args.data_root)
     res, rnd = _evaluate_both(syn, data, args, log)
     label = json.loads((file.parent/'metrics.json').read_text()).get('method', path.name) if path.is_dir() and (file.parent/'metrics.json').exists() else file.name
     log(_report(label, data, syn.ipc, res, rnd))
-    return dict(accuracy_mean=res.mean, accuracy_std=res.std, random_mean=rnd.mean, random_std=rnd.std, protocol=res.protocol)
+    return dict(accuracy_mean=res.mean, accuracy_std=res.std, accuracies=res.accuracies, random_mean=rnd.mean, random_std=rnd.std,
+                protocol=res.protocol)
 
 def cmd_prune(args, log=print):
+    _check_args(args)
     from dd_nb.gold import loss_scores, prune, save_keep
     from safetensors.torch import save_file
     data = load_dataset(check_choice(args.dataset, DATASETS, 'dataset'), root=args.data_root)

@@ -4,14 +4,15 @@
 
 # %% ../nbs/00_core.ipynb #5489b1d8
 from __future__ import annotations
-import inspect, os, tempfile
+import inspect, os, sys, tempfile
 from dataclasses import dataclass
 from pathlib import Path
 import torch
 from fastcore.docments import docments
 
 # %% auto #0
-__all__ = ['check_choice', 'Option', 'declared_options', 'check_option', 'atomic_write', 'fmt_bytes', 'show_images']
+__all__ = ['check_choice', 'Option', 'declared_options', 'check_option', 'atomic_write', 'fmt_bytes', 'show_images',
+           'LineProgress', 'progress_bar']
 
 # %% ../nbs/00_core.ipynb #6cd1e73b
 def check_choice(value, choices, what):
@@ -25,13 +26,14 @@ _TYPES = {'int': int, 'float': float, 'str': str, 'bool': bool}
 
 @dataclass
 class Option:
-    "One declared option: its type (None = any Python literal), default and one line of help."
+    "One declared option: its type (None = any Python literal), whether None is allowed, its default and one line of help."
     name: str
     type: type = None
     default: object = None
     help: str = ''
+    nullable: bool = False
     def __str__(self):
-        t = self.type.__name__ if self.type else 'any'
+        t = (self.type.__name__ if self.type else 'any') + (' or None' if self.nullable and self.type else '')
         return f"{self.name}: {t} = {self.default!r}" + (f"  # {self.help}" if self.help else '')
 
 def declared_options(fn, skip=('self', 'cls')) -> dict:
@@ -40,14 +42,17 @@ def declared_options(fn, skip=('self', 'cls')) -> dict:
     for name, d in docments(fn, full=True, returns=False).items():
         if name in skip or d['kind'] in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD): continue
         anno, default = d['anno'], d['default']
-        typ = _TYPES.get(anno if isinstance(anno, str) else getattr(anno, '__name__', None))
-        opts[name] = Option(name, typ, None if default is inspect.Parameter.empty else default, d['docment'] or '')
+        a = (anno if isinstance(anno, str) else getattr(anno, '__name__', '')).replace(' ', '')
+        parts = a.split('|')
+        typ = _TYPES.get(next((p for p in parts if p != 'None'), ''))
+        default = None if default is inspect.Parameter.empty else default
+        opts[name] = Option(name, typ, default, d['docment'] or '', 'None' in parts or default is None)
     return opts
 
 def check_option(owner:str, opt:Option, value):
     "`value` checked (and an int widened to float) against `opt`; a `ValueError` names `owner`, the option and the type."
     t = opt.type
-    if t is None or value is None and opt.default is None: return value
+    if t is None or value is None and opt.nullable: return value
     if t is float and isinstance(value, int) and not isinstance(value, bool): return float(value)
     if isinstance(value, t) and not (t is int and isinstance(value, bool)): return value
     raise ValueError(f"option {opt.name!r} of {owner} takes a {t.__name__}, got {value!r} ({type(value).__name__})")
@@ -85,3 +90,33 @@ def show_images(images, nrow:int=10, ax=None, title:str=None):
     ax.set_xticks([]); ax.set_yticks([])
     if title: ax.set_title(title)
     return ax
+
+# %% ../nbs/00_core.ipynb #840ff031
+class LineProgress:
+    "Progress for logs and pipes: one plain line every `every` percent and one at the end, no carriage returns."
+    def __init__(self, total:int, desc:str='', every:float=10, initial:int=0, file=None):
+        self.total, self.desc, self.every, self.n, self.file = max(int(total), 1), desc, every, initial, file
+        self.postfix, self._next, self._printed = {}, (initial * 100 / max(int(total), 1) // every + 1) * every, initial
+    def set_postfix(self, **kw): self.postfix = kw
+    def _line(self):
+        self._printed = self.n
+        post = ''.join(f', {k}={v}' for k, v in self.postfix.items())
+        print(f'{self.desc}: {100 * self.n / self.total:3.0f}% ({self.n}/{self.total}{post})', file=self.file or sys.stderr, flush=True)
+    def update(self, n:int=1):
+        self.n += n
+        if 100 * self.n / self.total >= self._next or self.n >= self.total:
+            self._line()
+            while self._next <= 100 * self.n / self.total: self._next += self.every
+    def close(self):
+        if self.n != self._printed: self._line()
+
+def _in_notebook() -> bool:
+    shell = sys.modules.get('IPython') and sys.modules['IPython'].get_ipython()
+    return type(shell).__name__ == 'ZMQInteractiveShell'
+
+def progress_bar(total:int, desc:str='', disable:bool=False, initial:int=0):
+    "tqdm.auto in a notebook or terminal, a `LineProgress` in a file or pipe, a silent bar when disabled."
+    from tqdm.auto import tqdm
+    if disable or os.environ.get('TQDM_DISABLE'): return tqdm(total=total, disable=True)
+    if _in_notebook() or sys.stderr.isatty(): return tqdm(total=total, initial=initial, desc=desc, leave=False)
+    return LineProgress(total, desc, initial=initial)

@@ -84,7 +84,7 @@ class DataDAM(DM):
                  att_norm:str='l2',           # attention normalization: 'l2', 'l1' or 'none'
                  blocks=None,                 # blocks to attention-match; None = all but the last
                  scale:float=100.,            # factor on the whole loss
-                 norm:str='instance',         # normalization of the random networks (paper 'instance', code 'batch'); None = the model's own
+                 norm:str|None='instance',         # normalization of the random networks (paper 'instance', code 'batch'); None = the model's own
                  pool:int=0,                  # 0: a fresh network and real batch every step; N: a fixed pool of N networks with cached real statistics
                  pool_real:int=256,           # real images per class behind each pool entry (capped at the smallest class)
                  keep_nets:bool=True,         # pool mode: keep each entry's network (memory) instead of rebuilding it from its seed
@@ -155,6 +155,11 @@ def loss(self:DataDAM, synset, data, generator, step):
     syn = self.augment(m.images, m.classes, params)
     return dam_loss(real_st, self.stats(net, syn, m.classes, C), self.lam, self.scale, self.blocks_)
 
+# The command line uses a pool of 50 networks with cached real statistics: measured below, the same IPC 1 accuracy
+# as the paper's fresh network per step, several times faster. `--opt pool=0` runs the paper's loop.
+register_method('datadam', DataDAM, help='attention matching (Sajedi et al. 2023): class-mean spatial attention and embeddings',
+                cli_defaults=dict(pool=50, pool_real=64))
+
 # %% ../nbs/10_datadam.ipynb #f7af1193
 LR_DIGITS = 0.1  # image lr chosen on the digits' validation split (with the authors' loss scale 100)
 
@@ -168,11 +173,6 @@ def default_lrs(self:DataDAM, data):
     "The image lr validated at `data`'s image size (the authors' lr 1 fails on 8x8 digits, see below); else the set's default."
     hit = VALIDATED_LRS.get(data.shape[-1])
     return {'images': hit[1]} if hit else {}
-
-# The command line uses a pool of 50 networks with cached real statistics: measured below, the same IPC 1 accuracy
-# as the paper's fresh network per step, several times faster. `--opt pool=0` runs the paper's loop.
-register_method('datadam', DataDAM, help='attention matching (Sajedi et al. 2023): class-mean spatial attention and embeddings',
-                cli_defaults=dict(pool=50, pool_real=64))
 
 # %% ../nbs/10_datadam.ipynb #d198b9a9
 def attention_maps(net, x, blocks=None, p:float=4., reduce:str='sum', norm:str='l2'):

@@ -9,10 +9,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 import torch
 import torch.nn as nn
-from tqdm.auto import tqdm
 from fastcore.basics import patch
 from .data import DDData
-from .core import check_choice, atomic_write, declared_options, check_option
+from .core import check_choice, atomic_write, declared_options, check_option, progress_bar
 from .nets import make_net, ConvNet
 from .augment import DSA
 from .synset import SynSet, PixelSet, init_synset, check_matches
@@ -286,7 +285,7 @@ def step_once(self:DistillRun):
 def fit(self:DistillRun):
     "Run the remaining steps between the `before_fit` and `after_fit` events, with progress and checkpoints."
     self.event('before_fit')
-    bar = tqdm(total=self.steps, initial=self.step, desc=f'distill {self.objective.name}', disable=not self.progress, leave=False)
+    bar = progress_bar(self.steps, f'distill {self.objective.name}', disable=not self.progress, initial=self.step)
     t0 = time.time() - self.seconds
     try:
         while self.step < self.steps:

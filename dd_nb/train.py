@@ -11,9 +11,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.func import functional_call, stack_module_state, vmap
-from tqdm.auto import tqdm
 from .data import DDData
-from .core import check_choice
+from .core import check_choice, progress_bar
 from .nets import make_net
 from .augment import DSA
 from .synset import SynSet, PixelSet, init_synset, dataset_meta, check_matches, label_kind, batch_targets
@@ -91,7 +90,8 @@ def train_models(models:list,             # freshly initialized networks of one 
     make_opt = lambda lr: torch.optim.SGD(ens.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
     opt = make_opt(lr)
     ens.train()
-    for ep in (tqdm(range(epochs), desc='train', leave=False) if progress else range(epochs)):
+    bar = progress_bar(epochs, 'train', disable=not progress)
+    for ep in range(epochs):
         if ep == epochs // 2 and epochs > 1: opt = make_opt(lr * 0.1)   # step decay, fresh optimizer as in DC/DSA/DM
         if resample is not None:
             with torch.no_grad(): m = resample(generator); images, targets = m.images, m.targets
@@ -106,6 +106,8 @@ def train_models(models:list,             # freshly initialized networks of one 
             logits = ens(x)
             loss = sum(target_loss(logits[k], t[k], kind, temperature) for k in range(m_))
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+        bar.update(1)
+    bar.close()
     return ens.unstack()
 
 @torch.no_grad()

@@ -1,5 +1,5 @@
 """The `dd-nb` console script end to end, as a terminal user runs it."""
-import json, subprocess, sys, shutil
+import json, os, subprocess, sys, shutil
 from pathlib import Path
 import pytest
 
@@ -7,9 +7,9 @@ EXE = shutil.which('dd-nb', path=str(Path(sys.executable).parent)) or shutil.whi
 pytestmark = pytest.mark.skipif(EXE is None, reason='the dd-nb console script is not installed (pip install -e .)')
 
 
-def dd(*args, check=True):
+def dd(*args, check=True, env=None):
     cmd = [EXE] + list(args)
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env)
     if check: assert r.returncode == 0, r.stderr[-3000:]
     return r
 
@@ -61,3 +61,41 @@ def test_prune_then_distill_from_kept_pool(tmp_path):
     dd('distill', 'dm', '--steps', '5', '--keep', str(tmp_path / 'p' / 'keep.json'), '--out', str(out), '--no-eval', '--quiet')
     m = json.loads((out / 'metrics.json').read_text())
     assert m['protocol']['distill']['n_train'] == keep['n_kept'] < 1258
+
+
+def test_progress_when_piped_is_a_few_lines(tmp_path):
+    "Output to a pipe (a log file, CI): plain progress lines every 10 %, not thousands of redrawn bars."
+    env = {k: v for k, v in os.environ.items() if k != 'TQDM_DISABLE'}
+    r = dd('distill', 'dm', '--steps', '100', '--out', str(tmp_path / 'run'), '--eval-models', '1', '--eval-epochs', '20',
+           '--random-seeds', '1', env=env)
+    err = r.stderr
+    assert '\r' not in err, err[:500]
+    lines = [l for l in err.splitlines() if '%' in l]
+    assert any(l.startswith('distill dm: 100% (100/100') for l in lines), err[-2000:]
+    assert 10 <= len(lines) <= 60, (len(lines), lines[:5])
+    r = dd('distill', 'dm', '--steps', '10', '--out', str(tmp_path / 'q'), '--no-eval', '--quiet', env=env)
+    assert '%' not in r.stderr
+
+
+def test_evaluate_other_codebases_files(tmp_path):
+    "A .pt pair as the DC/DSA/DM and MTT code save it, an .npz, and a mismatched file."
+    import numpy as np, torch
+    from dd_nb.data import load_dataset
+    d = load_dataset('digits')
+    pos = d.sample_per_class(1, torch.Generator().manual_seed(0)).flatten()
+    pix, y = d.denorm(d.x_train[pos]), d.y_train[pos]
+    torch.save((pix - 0.5) / 0.25, tmp_path / 'images.pt'); torch.save(y, tmp_path / 'labels.pt')
+    np.savez(tmp_path / 'set.npz', x=pix.numpy(), y=y.numpy(), mean=np.array([0.0]), std=np.array([1.0]))
+    kw = ['--eval-models', '1', '--eval-epochs', '20', '--random-seeds', '1', '--quiet']
+    a = dd('evaluate', str(tmp_path / 'images.pt'), '--labels', str(tmp_path / 'labels.pt'), '--dataset', 'digits',
+           '--normalization', '0.5/0.25', *kw)
+    b = dd('evaluate', str(tmp_path / 'set.npz'), '--dataset', 'digits', *kw)     # mean/std read from the file
+    import re
+    acc = lambda out: re.search(r'IPC 1: ([0-9.]+ ± [0-9.]+) %', out).group(1)
+    assert 'random real:' in a.stdout and acc(a.stdout) == acc(b.stdout)      # the same images, the same seed
+    torch.save((torch.zeros(10, 3, 32, 32), torch.arange(10)), tmp_path / 'cifar.pt')
+    r = dd('evaluate', str(tmp_path / 'cifar.pt'), '--dataset', 'digits', '--normalization', 'pixels', check=False)
+    assert r.returncode != 0 and "images have shape (10, 3, 32, 32) but 'digits' images are (N, 1, 8, 8)" in r.stderr
+    torch.save((pix, y + 5), tmp_path / 'badlabels.pt')
+    r = dd('evaluate', str(tmp_path / 'badlabels.pt'), '--dataset', 'digits', '--normalization', 'pixels', check=False)
+    assert r.returncode != 0 and "do not fit 'digits' with 10 classes" in r.stderr

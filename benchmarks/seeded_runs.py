@@ -1,0 +1,47 @@
+"""Seeded reference runs of each shipped method (DM, DataDAM fresh and pooled, GoldFromOres scoring and pruning) on
+the embedded digits, written to a results file; with --compare, checks a refactor against a stored file.
+
+A refactor of the core must leave these bit-identical (same machine, same thread count):
+    python benchmarks/seeded_runs.py --out /tmp/before.json      # before the change
+    python benchmarks/seeded_runs.py --compare /tmp/before.json  # after it
+CPU, 1 thread (set below): multi-threaded CPU kernels are not bit-reproducible across runs."""
+import argparse, json, sys
+import torch
+import dd_nb  # registers every method
+from dd_nb.data import load_dataset
+from dd_nb.synset import init_synset
+from dd_nb.distill import distill
+from dd_nb.train import evaluate
+from dd_nb.gold import loss_scores, prune
+
+
+def runs():
+    torch.set_num_threads(1)
+    d = load_dataset('digits')
+    out = {}
+    for name, method, kw in [('dm', 'dm', dict(batch_real=64)), ('datadam', 'datadam', dict(batch_real=64)),
+                             ('datadam-pool', 'datadam', dict(pool=10, pool_real=32))]:
+        s = init_synset(d, 1, generator=torch.Generator().manual_seed(0))
+        r = distill(s, d, method, steps=40, seed=0, progress=False, **kw)
+        x = s.materialize().images.detach().double()
+        e = evaluate(s, d, n_models=2, epochs=30, seed=0)
+        out[name] = dict(img_sum=float(x.sum()), img_sq=float(x.square().sum()), last_loss=r.history[-1]['loss'], acc=e.accuracies)
+    sc = loss_scores(d, epochs=2, seed=0)
+    p = prune(d, sc, keep=0.1, order='easy', seed=0)
+    out['gold'] = dict(score_sum=float(sc.double().sum()), kept=p.train_ids[:20].tolist(), n=len(p.y_train))
+    return out
+
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--out', default=None, help='write the results to this JSON file')
+    ap.add_argument('--compare', default=None, help='compare with a JSON file written by --out; exit 1 on any difference')
+    a = ap.parse_args()
+    res = runs()
+    if a.out: open(a.out, 'w').write(json.dumps(res, indent=1))
+    if a.compare:
+        ref = {k: v for k, v in json.load(open(a.compare)).items() if not k.startswith('_')}
+        bad = [k for k in ref if ref[k] != res.get(k)]
+        for k in ref: print(f"{k:14s} {'identical' if k not in bad else 'DIFFERS'}")
+        sys.exit(1 if bad else 0)
+    if not a.out: print(json.dumps(res, indent=1))
