@@ -8,7 +8,7 @@ import argparse, ast, json, sys, time
 from pathlib import Path
 import torch
 from .data import DATASETS, load_dataset, data_root, files_present
-from .core import check_choice, atomic_write
+from .core import check_choice, atomic_write, resolve_device
 from .synset import init_synset, load_synset, PixelSet, dataset_meta, INITS
 from .train import evaluate, random_baseline
 from .distill import METHODS, get_method, distill
@@ -69,6 +69,7 @@ def build_parser():
     d.add_argument('--seed', type=int, default=0)
     d.add_argument('--keep', default=None, help='kept-sample file from `dd-nb prune`: distill from that pool only')
     d.add_argument('--data-root', default=None, help='data root (default $DD_NB_DATA or ~/.cache/dd_nb)')
+    _device_arg(d)
     _eval_args(d)
     d.add_argument('--no-eval', action='store_true', help='skip evaluation')
     d.add_argument('--quiet', action='store_true', help='no progress bars')
@@ -80,7 +81,7 @@ def build_parser():
                    help="how the images are scaled (required for .pt, and for .npz without mean/std arrays): 'pixels' (values in [0, 1]), "
                         "'dd_nb' (normalized with dd_nb's statistics) or 'MEAN/STD' with comma-separated per-channel values, "
                         "e.g. 0.1307/0.3081 (the DC/DSA/DM code's MNIST statistics)")
-    e.add_argument('--data-root', default=None); _eval_args(e)
+    e.add_argument('--data-root', default=None); _eval_args(e); _device_arg(e)
     e.add_argument('--seed', type=int, default=None, help="evaluation seed (default: the run's, from metrics.json, else 0)")
     e.add_argument('--quiet', action='store_true')
     r = sub.add_parser('prune', help='score real training samples and write a kept-sample file (GoldFromOres)')
@@ -91,15 +92,20 @@ def build_parser():
     r.add_argument('--when', default='early', help='early (mean loss over epochs) or final')
     r.add_argument('--seed', type=int, default=0)
     r.add_argument('--out', required=True, help='output folder (scores.safetensors, keep.json)')
+    _device_arg(r)
     sub.add_parser('datasets', help='list datasets and whether they are available under the data root')
     sub.add_parser('methods', help='list the registered methods with their options, types, defaults and help')
     return p
+
+def _device_arg(p):
+    p.add_argument('--device', default='auto', help="auto (CUDA when there is one), cpu, cuda or cuda:N; checked before any work")
 
 def _eval_args(p):
     p.add_argument('--eval-model', default='convnet', help='evaluation architecture (default convnet)')
     p.add_argument('--eval-models', type=int, default=5, help='number of evaluation models (default 5)')
     p.add_argument('--eval-epochs', type=int, default=None, help='training epochs per evaluation model (default 300)')
     p.add_argument('--random-seeds', type=int, default=3, help='random real subsets for the baseline (default 3)')
+    p.add_argument('--no-cache', action='store_true', help='recompute the random baseline instead of reusing a cached one')
 
 # %% ../nbs/20_cli.ipynb #06c24e89
 def _check_args(args):
@@ -114,11 +120,12 @@ def _check_args(args):
     need('eval_models', lambda v: v >= 1, 'must be at least 1 evaluation model')
     need('eval_epochs', lambda v: v >= 1, 'must be at least 1 epoch')
     need('random_seeds', lambda v: v >= 1, 'must be at least 1 random subset for the baseline')
-    need('keep', lambda v: 0 < v <= 1, 'must be a fraction of every class in (0, 1]')
+    if args.command == 'prune': need('keep', lambda v: 0 < v <= 1, 'must be a fraction of every class in (0, 1]')
     need('epochs', lambda v: v >= 1, 'must be at least 1 scorer epoch')
     if getattr(args, 'init', None) is not None: check_choice(args.init, INITS, 'init')
     if getattr(args, 'order', None) is not None: check_choice(args.order, ('easy', 'hard', 'random', 'band'), 'order')
     if getattr(args, 'when', None) is not None: check_choice(args.when, ('early', 'final'), 'when')
+    args.device = resolve_device(getattr(args, 'device', 'auto'))   # an unavailable device fails here, before any work
 
 # %% ../nbs/20_cli.ipynb #4431c3ff
 def _write_json(obj, path): atomic_write(path, lambda tmp: Path(tmp).write_text(json.dumps(obj, indent=2)))
@@ -133,7 +140,8 @@ def _evaluate_both(synset, data, args, log):
     kw = dict(model=args.eval_model, n_models=args.eval_models, epochs=epochs)
     log(f'evaluating: {args.eval_models} x {args.eval_model}, {epochs} epochs ...')
     res = evaluate(synset, data, seed=args.seed, progress=not args.quiet, **kw)
-    rnd = random_baseline(data, synset.ipc, seeds=tuple(range(args.random_seeds)), **kw)
+    rnd = random_baseline(data, synset.ipc, seeds=tuple(range(args.random_seeds)), cache=not args.no_cache, **kw)
+    if rnd.protocol.get('cache', '').startswith('hit'): log(f"random baseline: {rnd.protocol['cache']}")
     return res, rnd
 
 def _report(method, data, ipc, res, rnd):
@@ -158,7 +166,7 @@ def cmd_distill(args, log=print):
     recipe = RECIPES.get(args.dataset, {})
     batch_real = args.batch_real or recipe.get('batch_real', 256)
     obj_opts, set_opts = method_options(args.method, args.opt, batch_real)     # checked before any work
-    data = load_dataset(args.dataset, root=args.data_root)
+    data = load_dataset(args.dataset, root=args.data_root).to(args.device)
     if args.keep:
         from dd_nb.gold import load_keep
         data = load_keep(args.keep, data)
@@ -256,6 +264,7 @@ def cmd_evaluate(args, log=print):
     _check_args(args)
     path = Path(args.path)
     syn, data = read_synthetic(path, args.labels, args.dataset, args.normalization, args.data_root)
+    data = data.to(args.device)
     file = path/'state.safetensors' if path.is_dir() else path
     if args.seed is None:
         mj = file.parent/'metrics.json'
@@ -270,7 +279,7 @@ def cmd_prune(args, log=print):
     _check_args(args)
     from dd_nb.gold import loss_scores, prune, save_keep
     from safetensors.torch import save_file
-    data = load_dataset(check_choice(args.dataset, DATASETS, 'dataset'), root=args.data_root)
+    data = load_dataset(check_choice(args.dataset, DATASETS, 'dataset'), root=args.data_root).to(args.device)
     out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
     scores = loss_scores(data, epochs=args.epochs, when=args.when, seed=args.seed)
     save_file({'scores': scores.float().contiguous(), 'train_ids': data.train_ids.contiguous()}, str(out/'scores.safetensors'))

@@ -12,7 +12,7 @@ from fastcore.docments import docments
 
 # %% auto #0
 __all__ = ['check_choice', 'Option', 'declared_options', 'check_option', 'atomic_write', 'fmt_bytes', 'show_images',
-           'LineProgress', 'progress_bar']
+           'LineProgress', 'progress_bar', 'resolve_device']
 
 # %% ../nbs/00_core.ipynb #6cd1e73b
 def check_choice(value, choices, what):
@@ -120,3 +120,18 @@ def progress_bar(total:int, desc:str='', disable:bool=False, initial:int=0):
     if disable or os.environ.get('TQDM_DISABLE'): return tqdm(total=total, disable=True)
     if _in_notebook() or sys.stderr.isatty(): return tqdm(total=total, initial=initial, desc=desc, leave=False)
     return LineProgress(total, desc, initial=initial)
+
+# %% ../nbs/00_core.ipynb #464fd2c2
+def resolve_device(device='auto') -> torch.device:
+    "`'auto'`, `'cpu'`, `'cuda'` or `'cuda:N'` (or a `torch.device`) as a `torch.device` that exists on this machine."
+    if device is None or device == 'auto': return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+    try: d = torch.device(device)
+    except (RuntimeError, TypeError): d = None
+    if d is None or d.type not in ('cpu', 'cuda'):
+        raise ValueError(f"unknown device {device!r}; choose one of: auto, cpu, cuda, cuda:N")
+    if d.type == 'cpu': return d
+    n = torch.cuda.device_count() if torch.cuda.is_available() else 0
+    if n == 0: raise ValueError(f"device {str(device)!r} is not available: this machine has no CUDA device, only 'cpu' (use cpu or auto)")
+    if d.index is not None and d.index >= n:
+        raise ValueError(f"device {str(device)!r} does not exist: this machine has {n} CUDA device(s): {', '.join(f'cuda:{i}' for i in range(n))}")
+    return d

@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import torch
 from fastcore.basics import patch
-from .core import check_choice, atomic_write, show_images
+import copy
+from .core import check_choice, atomic_write, show_images, resolve_device
 
 # %% auto #0
 __all__ = ['DATASETS', 'DatasetSpec', 'data_root', 'files_present', 'DDData', 'load_dataset']
@@ -73,14 +74,17 @@ class DDData:
 
     def __post_init__(self):
         if self.train_ids is None: self.train_ids = torch.arange(len(self.y_train))
-        counts = torch.bincount(self.y_train, minlength=self.n_classes)
-        order = torch.argsort(self.y_train, stable=True)
+        y = self.y_train.cpu()                          # index bookkeeping lives on the CPU, wherever the images are
+        counts = torch.bincount(y, minlength=self.n_classes)
+        order = torch.argsort(y, stable=True)
         self.class_index = list(torch.split(order, counts.tolist()))
 
     @property
     def n_classes(self): return len(self.classes)
     @property
     def shape(self): return tuple(self.x_train.shape[1:])
+    @property
+    def device(self) -> torch.device: return self.x_train.device
     @property
     def class_counts(self): return torch.tensor([len(i) for i in self.class_index])
 
@@ -96,9 +100,9 @@ def _normalize(x, mean, std):
 @patch
 def denorm(self: DDData, x):
     "Map normalized (and possibly ZCA-whitened) images back to pixel values in [0, 1]."
-    x = x.detach().float().cpu()
-    if self.zca is not None: x = self.zca.inverse_transform(x.flatten(1)).view_as(x)
-    x = x * torch.tensor(self.std).view(1, -1, 1, 1) + torch.tensor(self.mean).view(1, -1, 1, 1)
+    x = x.detach().float()
+    if self.zca is not None: x = self.zca.inverse_transform(x.to(self.device).flatten(1)).view_as(x)
+    x = x.cpu() * torch.tensor(self.std).view(1, -1, 1, 1) + torch.tensor(self.mean).view(1, -1, 1, 1)
     return x.clamp(0, 1)
 
 # %% ../nbs/00_data.ipynb #042c34c4
@@ -202,3 +206,14 @@ def with_train(self: DDData, positions, note:str=''):
     positions = torch.as_tensor(positions, dtype=torch.int64)
     return replace(self, x_train=self.x_train[positions], y_train=self.y_train[positions],
                    train_ids=self.train_ids[positions], note=(self.note + '; ' + note).strip('; '))
+
+# %% ../nbs/00_data.ipynb #b0ec0546
+@patch
+def to(self: DDData, device) -> DDData:
+    "A copy whose images and labels live on `device` (checked with `resolve_device`); a no-op copy when already there."
+    dev = resolve_device(device)
+    mv = lambda t: t.to(dev)
+    zca = self.zca
+    if zca is not None: zca = copy.deepcopy(zca).to(dev)
+    return replace(self, x_train=mv(self.x_train), y_train=mv(self.y_train), x_val=mv(self.x_val), y_val=mv(self.y_val),
+                   x_test=mv(self.x_test), y_test=mv(self.y_test), zca=zca)

@@ -64,10 +64,10 @@ def dam_loss(real, syn,            # `class_stats` of the real and of the synthe
 def _stats_chunked(stat_fn, x, classes, n_classes, chunk):
     "`stat_fn(x, classes)` on chunks of at most `chunk` images, recombined into exact class means."
     if len(x) <= chunk: return stat_fn(x, classes)
-    att, emb, total = None, None, torch.zeros(n_classes)
+    att, emb, total = None, None, torch.zeros(n_classes, device=x.device)
     for i in range(0, len(x), chunk):
         a, e = stat_fn(x[i:i + chunk], classes[i:i + chunk])
-        w = torch.bincount(classes[i:i + chunk], minlength=n_classes).to(e.dtype)[:, None]
+        w = torch.bincount(classes[i:i + chunk], minlength=n_classes).to(e)[:, None]
         att = [ai * w for ai in a] if att is None else [s + ai * w for s, ai in zip(att, a)]
         emb = e * w if emb is None else emb + e * w
         total += w[:, 0]
@@ -178,7 +178,7 @@ def default_lrs(self:DataDAM, data):
 def attention_maps(net, x, blocks=None, p:float=4., reduce:str='sum', norm:str='l2'):
     "Attention maps of images `x` for each block in `blocks` (default: the matched ones), as (N, H, W) tensors."
     with torch.no_grad(): acts = net.features(x)
-    return [attention(acts[b], p, reduce, norm).view(len(x), *acts[b].shape[2:]) for b in matched_blocks(len(acts), blocks)]
+    return [attention(acts[b], p, reduce, norm).view(len(x), *acts[b].shape[2:]).cpu() for b in matched_blocks(len(acts), blocks)]
 
 def plot_attention(net, groups:dict,          # name -> images (N, C, H, W), normalized like `data`
                    data:DDData, blocks=None, p:float=4., reduce:str='sum', norm:str='l2',
@@ -213,16 +213,16 @@ def plot_embedding(net, data:DDData, synthetic:dict,   # name -> (images, classe
     from sklearn.decomposition import PCA
     idx = data.sample_per_class(min(n_real, int(data.class_counts.min())), torch.Generator().manual_seed(seed)).flatten()
     with torch.no_grad():
-        er = net.embed(data.x_train[idx]).numpy()
-        es = {k: net.embed(x.detach()).numpy() for k, (x, _) in synthetic.items()}
+        er = net.embed(data.x_train[idx]).cpu().numpy()
+        es = {k: net.embed(x.detach()).cpu().numpy() for k, (x, _) in synthetic.items()}
     pca = PCA(2).fit(er)
     if ax is None: _, ax = plt.subplots(figsize=(5.5, 4.5))
     cmap = plt.get_cmap('tab10')
     zr = pca.transform(er)
-    ax.scatter(zr[:, 0], zr[:, 1], c=[cmap(c % 10) for c in data.y_train[idx].tolist()], s=8, alpha=0.35, label=f'real ({n_real}/class)')
+    ax.scatter(zr[:, 0], zr[:, 1], c=[cmap(c % 10) for c in data.y_train[idx].cpu().tolist()], s=8, alpha=0.35, label=f'real ({n_real}/class)')
     for m, (k, (x, cls)) in zip(markers, synthetic.items()):
         z = pca.transform(es[k])
-        ax.scatter(z[:, 0], z[:, 1], c=[cmap(c % 10) for c in cls.tolist()], s=90, marker=m, edgecolors='k', linewidths=1, label=k)
+        ax.scatter(z[:, 0], z[:, 1], c=[cmap(c % 10) for c in cls.cpu().tolist()], s=90, marker=m, edgecolors='k', linewidths=1, label=k)
     ax.set_xlabel('PC 1'); ax.set_ylabel('PC 2'); ax.legend(fontsize=7, loc='best'); ax.set_title('embeddings (PCA of real)')
     return ax
 

@@ -23,7 +23,7 @@ __all__ = ['METHODS', 'NET_OPTIONS', 'class_means', 'Objective', 'Method', 'regi
 # %% ../nbs/05_distill.ipynb #a05e4a93
 def class_means(x, classes, n_classes:int):
     "Mean of the rows of `x` (N, ...) per class id in `classes` (N,) -> (n_classes, ...)."
-    flat = x.flatten(1)
+    flat, classes = x.flatten(1), classes.to(x.device)
     sums = torch.zeros(n_classes, flat.shape[1], dtype=x.dtype, device=x.device).index_add_(0, classes, flat)
     counts = torch.bincount(classes, minlength=n_classes).clamp_min(1).to(x.dtype)
     return (sums / counts[:, None]).view(n_classes, *x.shape[1:])
@@ -255,7 +255,7 @@ def save_checkpoint(self:DistillRun):
 def resume(self:DistillRun):
     "Continue from the checkpoint file when it exists (set, optimizers, generator, objective, step, history)."
     if self.checkpoint is None or not Path(self.checkpoint).exists(): return self
-    state = torch.load(self.checkpoint, weights_only=False)
+    state = torch.load(self.checkpoint, weights_only=False, map_location=self.data.device)   # saved on any device
     self.synset.load_state_dict(state['synset']); self.synset.eval_lr = state.get('eval_lr')
     self.generator.set_state(state['rng'])
     self.objective.load_state_dict(state['objective'])
@@ -319,12 +319,13 @@ def distill(synset:SynSet, data:DDData,
             progress:bool=True, **objective_kwargs) -> DistillRun:
     "Optimize `synset` on `data` with `objective` for `steps` steps; resumes from `checkpoint` when it exists."
     check_matches(synset.meta, data)
+    synset.to(data.device)                     # in place: the set follows the data (its parameters stay the same objects)
     method = objective if isinstance(objective, str) else None
     objective = get_objective(objective, **objective_kwargs)
     objective.setup(synset, data)
     lrs, groups = merge_lrs(synset, objective, data, lrs)
     config = dict(method=method, objective=objective.name, objective_config=objective.config(), steps=steps, lrs=lrs,
-                  momentum=momentum, seed=seed, synset=type(synset).__name__)
+                  momentum=momentum, seed=seed, synset=type(synset).__name__, device=str(data.device))
     run = DistillRun(synset, objective, data, steps, torch.Generator().manual_seed(seed), make_optimizers(groups, lrs, momentum),
                      list(callbacks), checkpoint, checkpoint_every, progress, config=config)
     return run.resume().fit()

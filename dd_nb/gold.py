@@ -53,7 +53,7 @@ def loss_history(data:DDData, epochs:int=3, model:str='convnet', width:int=32, s
             idx = perm[i:i + batch_size]
             loss = F.cross_entropy(net(x[idx]), y[idx])
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-        hist[ep] = per_sample_loss(net, x, y)
+        hist[ep] = per_sample_loss(net, x, y).cpu()    # scores live on the CPU, beside the data's index
     return hist, net
 
 def loss_scores(data:DDData, epochs:int=3,
@@ -152,7 +152,7 @@ def load_keep(path, data:DDData) -> DDData:
         raise ValueError(f"keep file '{path}' lists {len(missing)} training ids that this {data.name!r} training split "
                          f"does not hold (e.g. {missing[:3]}); load it on the full dataset it was made from")
     pos = torch.tensor([where[t] for t in ids], dtype=torch.int64)
-    bad = int((data.y_train[pos] != torch.tensor(doc['labels'])).sum())
+    bad = int((data.y_train[pos] != torch.tensor(doc['labels'], device=data.device)).sum())
     if bad: raise ValueError(f"keep file '{path}': {bad} of {len(ids)} labels differ from the data's; it was made from a different split or dataset version")
     out = data.with_train(pos.sort().values, note=f"kept from {Path(path).name}")
     out.prune_info = doc.get('meta', {})
@@ -244,6 +244,7 @@ def causal_effects(embed,                 # callable images -> features (N, d); 
     fr = real_features
     if fr is None:
         with torch.no_grad(): fr = embed(real)
+    real_cls, syn_cls = real_cls.to(fr.device), syn_cls.to(fr.device)
     counts = torch.bincount(real_cls, minlength=n_classes)
     if (counts[real_cls] < 2).any(): raise ValueError("every class in the real batch needs at least 2 samples for a leave-one-out effect")
     mr = class_means(fr, real_cls, n_classes)
@@ -253,15 +254,15 @@ def causal_effects(embed,                 # callable images -> features (N, d); 
         same = (real_cls[:, None] == syn_cls[None, :]).to(a.dtype)         # (N, M): effects live on the sample's own class
         if not norms: return torch.einsum('nk,kmp->nmp', a, G.flatten(2)).mul(same[..., None]).view(len(real), *images.shape)
         Gc = G.flatten(2).permute(1, 0, 2)                                 # (M, d, P)
-        K = torch.zeros(n_classes, G.shape[0], G.shape[0], dtype=a.dtype).index_add_(0, syn_cls, Gc @ Gc.transpose(1, 2))
+        K = torch.zeros(n_classes, G.shape[0], G.shape[0], dtype=a.dtype, device=a.device).index_add_(0, syn_cls.to(a.device), Gc @ Gc.transpose(1, 2))
         return torch.einsum('nk,nkl,nl->n', a, K[real_cls], a).clamp_min(0).sqrt()
     syn = images if transform is None else transform(images, syn_cls)
     ms = class_means(embed(syn), syn_cls, n_classes)
     out, n = [], len(real)
     for i in range(0, n, chunk):
-        j = torch.arange(i, min(i + chunk, n))
-        cot = torch.zeros(len(j), *ms.shape, dtype=ms.dtype)
-        cot[torch.arange(len(j)), real_cls[j]] = a[j].to(ms.dtype)
+        j = torch.arange(i, min(i + chunk, n), device=fr.device)
+        cot = torch.zeros(len(j), *ms.shape, dtype=ms.dtype, device=ms.device)
+        cot[torch.arange(len(j), device=fr.device), real_cls[j]] = a[j].to(ms.dtype)
         (g,) = torch.autograd.grad(ms, images, cot, is_grads_batched=True, retain_graph=True)
         out.append(g.flatten(1).norm(dim=1) if norms else g)
     return torch.cat(out)
@@ -282,7 +283,7 @@ def causal_scores(data:DDData, ipc:int=1, n_nets:int=5, model:str='convnet', see
         with torch.no_grad(): fr = torch.cat([net.embed(data.x_train[i:i + 1024]) for i in range(0, len(data.x_train), 1024)])
         eff = causal_effects(net.embed, data.x_train, data.y_train, imgs, cls, data.n_classes, method=method, chunk=chunk, real_features=fr)
         per_class = class_means(eff[:, None], data.y_train, data.n_classes)[:, 0]
-        total += eff / per_class[data.y_train]
+        total += (eff / per_class[data.y_train]).cpu()
     return total / n_nets
 
 # %% ../nbs/12_gold.ipynb #86558828
@@ -320,7 +321,7 @@ class DMCausal(DM):
         drop = int(self.beta * b)
         if drop and b >= 2 and step % self.every == 0:
             eff = causal_effects(net.embed, real, real_cls, images, syn_cls, C, transform=transform, real_features=fr, method=self.method)
-            eff = (eff.view(C, b) / eff.view(C, b).mean(1, keepdim=True).clamp_min(1e-30)).flatten()
+            eff = (eff.view(C, b) / eff.view(C, b).mean(1, keepdim=True).clamp_min(1e-30)).flatten().cpu()   # bookkeeping on the CPU
             old = self.scores[pos.flatten()]
             self.scores[pos.flatten()] = torch.where(old.isnan(), eff, (old + eff) / 2)
         ms = class_means(net.embed(images if transform is None else transform(images, syn_cls)), syn_cls, C)
@@ -329,7 +330,7 @@ class DMCausal(DM):
             keep = torch.argsort(s, dim=1, stable=True)[:, drop:b - drop]     # (C, b - 2 drop): middle ranks
             self.seen[pos.flatten()] += 1
             self.dropped[pos.flatten()] += 1; self.dropped[pos.gather(1, keep).flatten()] -= 1
-            mr = fr.view(C, b, -1).gather(1, keep[..., None].expand(-1, -1, fr.shape[1])).mean(1)
+            mr = fr.view(C, b, -1).gather(1, keep.to(fr.device)[..., None].expand(-1, -1, fr.shape[1])).mean(1)
         else: mr = class_means(fr, real_cls, C)
         return {'loss': (mr - ms).square().sum()}
 

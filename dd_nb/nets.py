@@ -142,6 +142,7 @@ NETS = {'convnet': ConvNet, 'convnet_bn': lambda **k: ConvNet(norm='batch', **k)
 def make_net(name:str='convnet', # one of `NETS`
              data=None,           # a `DDData` (or anything with `.shape` and `.n_classes`) to size the input and output
              generator:torch.Generator=None, # draws the initialization seed; None = a fresh random seed
+             device=None,         # where the network lives (default: `data.device`, else the CPU)
              **kwargs) -> nn.Module:
     "Build network `name` for `data`, initialized from `generator`."
     check_choice(name, NETS, 'model')
@@ -149,4 +150,5 @@ def make_net(name:str='convnet', # one of `NETS`
     seed = int(torch.randint(0, 2**62, (1,), generator=generator))
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        return NETS[name](channels=shape[0], n_classes=n_classes, size=shape[1], **kwargs)
+        net = NETS[name](channels=shape[0], n_classes=n_classes, size=shape[1], **kwargs)
+    return net.to(device if device is not None else getattr(data, 'device', 'cpu'))   # initialized on the CPU: same weights on every device

@@ -209,7 +209,7 @@ def from_data(cls:PixelSet, data:DDData, ipc:int, init:str='real', generator:tor
     classes = torch.arange(data.n_classes).repeat_interleave(ipc)
     pos = data.sample_per_class(ipc, generator)          # drawn for 'noise' too: same checks, same generator consumption
     images = data.x_train[pos.flatten()] if init == 'real' else torch.randn(len(classes), *data.shape, generator=generator)
-    syn = cls(images, classes, dataset_meta(data), soft_labels=soft_labels, learn_labels=learn_labels)
+    syn = cls(images, classes, dataset_meta(data), soft_labels=soft_labels, learn_labels=learn_labels).to(data.device)
     syn._data = data
     return syn
 
@@ -262,7 +262,7 @@ def load_synset(path, data: DDData = None, labeler: nn.Module = None) -> SynSet:
         if labeler is not None:
             syn.labeler = labeler
             syn.labeler.load_stored_state({k[8:]: v for k, v in tensors.items() if k.startswith('labeler.')})
-    if data is not None: check_matches(syn.meta, data); syn._data = data
+    if data is not None: check_matches(syn.meta, data); syn._data = data; syn.to(data.device)   # files hold CPU tensors: any device loads them
     return syn
 
 @patch(cls_method=True)

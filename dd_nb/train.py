@@ -11,15 +11,17 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.func import functional_call, stack_module_state, vmap
-from .data import DDData
-from .core import check_choice, progress_bar
+import hashlib, json
+from pathlib import Path
+from .data import DDData, data_root
+from .core import check_choice, progress_bar, atomic_write
 from .nets import make_net
 from .augment import DSA
 from .synset import SynSet, PixelSet, init_synset, dataset_meta, check_matches, label_kind, batch_targets
 
 # %% auto #0
-__all__ = ['soft_cross_entropy', 'kd_loss', 'target_loss', 'train_models', 'accuracy', 'EvalResult', 'combine', 'evaluate',
-           'random_subset', 'random_baseline', 'whole_data']
+__all__ = ['BASELINE_RECIPE', 'soft_cross_entropy', 'kd_loss', 'target_loss', 'train_models', 'accuracy', 'EvalResult', 'combine',
+           'evaluate', 'random_subset', 'baseline_key', 'random_baseline', 'whole_data']
 
 # %% ../nbs/04_train.ipynb #32a226b3
 def soft_cross_entropy(logits, probs):
@@ -114,7 +116,7 @@ def train_models(models:list,             # freshly initialized networks of one 
 def accuracy(models:list, x, y, batch_size:int=2048):
     "Top-1 accuracy (percent) of each model on (x, y), in eval mode."
     ens = _Ensemble(models, 'auto'); ens.train(False)
-    correct = torch.zeros(len(models))
+    correct = torch.zeros(len(models), device=x.device)
     for i in range(0, len(x), batch_size):
         xb = x[i:i + batch_size]
         correct += (ens(xb.expand(len(models), *xb.shape)).argmax(-1) == y[i:i + batch_size]).sum(1).float()
@@ -167,11 +169,13 @@ def evaluate(synset,                       # a `SynSet`, or a tuple (images, tar
     resample = None
     if isinstance(synset, SynSet):
         check_matches(synset.meta, data)
+        synset.to(data.device)
         with torch.no_grad(): images, _, targets = synset.materialize()
         labeler, ipc = synset.labeler, synset.ipc
+        if labeler is not None: labeler.to(data.device)
         if synset.stochastic: resample = synset.materialize
     else:
-        images, targets = synset; labeler = None
+        images, targets = synset[0].to(data.device), synset[1].to(data.device); labeler = None
         ipc = int(torch.bincount(targets if targets.ndim == 1 else targets.argmax(1)).max())
     lr_source = 'fixed'
     if isinstance(lr, str):
@@ -190,19 +194,39 @@ def evaluate(synset,                       # a `SynSet`, or a tuple (images, tar
                  lr_source=lr_source, batch_size=batch_size, momentum=momentum, weight_decay=weight_decay,
                  lr_schedule='x0.1 at epoch epochs//2', dsa=dsa or 'none', labels=label_kind(targets, labeler),
                  temperature=temperature, seed=seed, split=split, selection='final epoch, no checkpoint selection',
-                 vectorized=_use_vmap(models[0], vectorize), **({'resampled': 'every epoch'} if resample else {}),
+                 vectorized=_use_vmap(models[0], vectorize), device=str(data.device), **({'resampled': 'every epoch'} if resample else {}),
                  **({'net_kwargs': net_kwargs} if net_kwargs else {}))
     return EvalResult(accs, proto, time.time() - t0)
 
 # %% ../nbs/04_train.ipynb #e79c6ea9
+BASELINE_RECIPE = 1   # bump when the training code changes what a seed produces: every cached baseline is recomputed
+
 def random_subset(data:DDData, ipc:int, generator:torch.Generator=None) -> PixelSet:
     "`ipc` random real training images per class, as a `PixelSet`."
     return init_synset(data, ipc, 'real', generator)
 
-def random_baseline(data:DDData, ipc:int, seeds=(0, 1, 2), **eval_kwargs) -> EvalResult:
+def baseline_key(data:DDData, ipc:int, seeds, eval_kwargs:dict) -> str:
+    "Hash of everything a random baseline depends on."
+    spec = dict(dataset=data.name, note=data.note, n_train=len(data.y_train), ids=hashlib.sha1(data.train_ids.cpu().numpy().tobytes()).hexdigest(),
+                shape=list(data.shape), mean=data.mean, std=data.std, zca=data.zca is not None, ipc=ipc, seeds=list(seeds),
+                protocol={k: repr(v) for k, v in sorted(eval_kwargs.items())}, device=data.device.type, torch=torch.__version__,
+                recipe=BASELINE_RECIPE)
+    return hashlib.sha1(json.dumps(spec, sort_keys=True).encode()).hexdigest()
+
+def random_baseline(data:DDData, ipc:int, seeds=(0, 1, 2),
+                    cache:bool=False,    # reuse (or store) the result under the data root's cache/baselines folder
+                    **eval_kwargs) -> EvalResult:
     "Evaluate one random real subset per seed (subset and models seeded by it); accuracies pooled."
+    path = data_root()/'cache'/'baselines'/f'{data.name}-ipc{ipc}-{baseline_key(data, ipc, seeds, eval_kwargs)[:20]}.json'
+    if cache and path.exists():
+        d = json.loads(path.read_text())
+        return EvalResult(d['accuracies'], d['protocol'] | {'cache': f'hit: {path}'}, d['seconds'])
     res = [evaluate(random_subset(data, ipc, torch.Generator().manual_seed(1000 + s)), data, seed=s, **eval_kwargs) for s in seeds]
-    return combine(res, baseline='random real subset', subset_seeds=[1000 + s for s in seeds])
+    r = combine(res, baseline='random real subset', subset_seeds=[1000 + s for s in seeds])
+    if cache:
+        atomic_write(path, lambda tmp: Path(tmp).write_text(json.dumps(r.to_dict())))
+        r.protocol['cache'] = f'stored: {path}'
+    return r
 
 def whole_data(data:DDData, epochs:int=30, **eval_kwargs) -> EvalResult:
     "Upper bound: networks trained on the whole training split with the same recipe."
