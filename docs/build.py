@@ -45,12 +45,14 @@ SIGNATURE_MARKER = '#| signature'
 SIGNATURE = {
     '10_datadam': dict(find=[('plot_attention(',)],
                        caption='Spatial attention maps of real images and of the synthetic set before and after '
-                               'DataDAM: what the objective matches.'),
+                               'DataDAM: what the objective matches. Digits, IPC 1: 88.7 ± 1.2 % vs random real images '
+                               '70.9 ± 4.3 % (3 seeds x 5 ConvNets, 300 epochs, final epoch; 10_datadam).'),
     '11_haba': dict(find=[('hallucinat', 'show'), ('hallucinat',)],
                     caption='Images hallucinated from shared bases: more images for the same bytes.'),
     '12_gold': dict(find=[('plot_pruning_curves(', '#| slow'), ('plot_pruning_curves(',)],
                     caption='Pruning curves: distillation accuracy against the fraction of real data kept, '
-                            'by the order in which samples are dropped.'),
+                            'by the order in which samples are dropped. Digits, DM IPC 1 on the easiest 10 % per class: '
+                            '86.9 ± 1.2 % vs 83.5 ± 2.1 % on the full pool (150 steps, 3 seeds x 5 ConvNets; 12_gold).'),
     '13_hello': dict(find=[('projector', 'error'), ('projector',)],
                      caption="The label projector's error against the teacher's labels."),
 }
