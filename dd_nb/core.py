@@ -4,15 +4,15 @@
 
 # %% ../nbs/00_core.ipynb #5489b1d8
 from __future__ import annotations
-import inspect, os, sys, tempfile
+import inspect, json, os, sys, tempfile
 from dataclasses import dataclass
 from pathlib import Path
 import torch
 from fastcore.docments import docments
 
 # %% auto #0
-__all__ = ['check_choice', 'Option', 'declared_options', 'check_option', 'atomic_write', 'fmt_bytes', 'show_images',
-           'LineProgress', 'progress_bar', 'resolve_device']
+__all__ = ['check_choice', 'Option', 'declared_options', 'check_option', 'atomic_write', 'recompute_requested', 'cached',
+           'fmt_bytes', 'show_images', 'LineProgress', 'progress_bar', 'resolve_device']
 
 # %% ../nbs/00_core.ipynb #6cd1e73b
 def check_choice(value, choices, what):
@@ -67,6 +67,24 @@ def atomic_write(path, write) -> Path:
     finally:
         if os.path.exists(tmp): os.remove(tmp)
     return path
+
+# %% ../nbs/00_core.ipynb #a828844b
+def recompute_requested() -> bool:
+    "True when the environment asks notebooks to recompute their cached heavy results (`DD_NB_RECOMPUTE` set, not '0')."
+    return os.environ.get('DD_NB_RECOMPUTE', '0') not in ('', '0')
+
+def cached(path,                         # JSON file holding the result
+           compute,                      # () -> a JSON-able result (dicts, lists, numbers, strings)
+           recompute:bool=None):         # None: `recompute_requested()`
+    "`compute()`'s result, read from `path` if it is there, else computed and written to `path` (atomically)."
+    path = Path(path)
+    if recompute is None: recompute = recompute_requested()
+    if path.exists() and not recompute:
+        try: return json.loads(path.read_text())
+        except json.JSONDecodeError as e: raise ValueError(f'cached result {path} is not valid JSON ({e}); delete it or set DD_NB_RECOMPUTE=1') from None
+    result = compute()
+    atomic_write(path, lambda tmp: Path(tmp).write_text(json.dumps(result, indent=1)))
+    return result
 
 # %% ../nbs/00_core.ipynb #c97b4da1
 def fmt_bytes(n) -> str:
