@@ -12,7 +12,7 @@ from fastcore.basics import patch
 from .core import check_choice
 
 # %% auto #0
-__all__ = ['DSA_OPS', 'DSAParams', 'DSA']
+__all__ = ['DSA_OPS', 'DC_OPS', 'DSAParams', 'DSA', 'DCAugment']
 
 # %% ../nbs/02_augment.ipynb #6710bf29
 DSA_OPS = ('color', 'crop', 'cutout', 'flip', 'scale', 'rotate')
@@ -41,20 +41,24 @@ class DSA:
     def __init__(self, strategy:str='color_crop_cutout_flip_scale_rotate', # ops joined by '_'
                  mode:str='S',            # 'S': one op group per draw; 'M': all ops in sequence
                  ratio_crop:float=0.125, ratio_cutout:float=0.5, ratio_scale:float=1.2, rotate_degrees:float=15.,
-                 brightness:float=1.0, saturation:float=2.0, contrast:float=0.5, prob_flip:float=0.5):
+                 brightness:float=1.0, saturation:float=2.0, contrast:float=0.5, prob_flip:float=0.5,
+                 op_per:str='sample'):    # mode 'S': an op group per sample (group), or one per call for the whole batch ('batch', the reference DiffAugment)
         self.ops = tuple(strategy.split('_')) if strategy else ()
         for op in self.ops: check_choice(op, DSA_OPS, 'DSA op')
         self.mode = check_choice(mode, ('S', 'M'), 'DSA mode')
+        self.op_per = check_choice(op_per, ('sample', 'batch'), 'DSA op_per')
         self.ratio_crop, self.ratio_cutout, self.ratio_scale, self.rotate_degrees = ratio_crop, ratio_cutout, ratio_scale, rotate_degrees
         self.brightness_, self.saturation_, self.contrast_, self.prob_flip = brightness, saturation, contrast, prob_flip
 
-    def __repr__(self): return f"DSA({'_'.join(self.ops)!r}, mode={self.mode!r})"
+    def __repr__(self): return f"DSA({'_'.join(self.ops)!r}, mode={self.mode!r}" + (", op_per='batch')" if self.op_per == 'batch' else ')')
 
     def sample(self, n:int, generator:torch.Generator=None, size:int=32) -> DSAParams:
         "Draw parameters for `n` groups of `size`x`size` images from `generator`."
         r = lambda *s: torch.rand(*s, generator=generator)
         k = max(len(self.ops), 1)
-        op = torch.randint(0, k, (n,), generator=generator) if self.mode == 'S' else torch.full((n,), -1)
+        if self.mode == 'M': op = torch.full((n,), -1)
+        elif self.op_per == 'batch': op = torch.randint(0, k, (1,), generator=generator).expand(n).clone()
+        else: op = torch.randint(0, k, (n,), generator=generator)
         s = int(size * self.ratio_crop + 0.5)
         shift = torch.randint(-s, s + 1, (n, 2), generator=generator)
         lo = 1 / self.ratio_scale
@@ -126,3 +130,51 @@ def __call__(self:DSA, x, generator:torch.Generator=None, groups=None):
     "Draw and apply in one go: per-sample parameters, or per group when `groups` is given."
     n = len(x) if groups is None else int(groups.max()) + 1
     return self.apply(x, self.sample(n, generator, x.shape[-1]), groups)
+
+# %% ../nbs/02_augment.ipynb #2bc47d69
+DC_OPS = ('crop', 'scale', 'rotate', 'noise')
+
+class DCAugment:
+    "DC's training augmentation: one op per image, chosen uniformly from `strategy` (Zhao et al. 2021, `utils.augment`)."
+    def __init__(self, strategy:str='crop_scale_rotate',  # ops joined by '_'; '' or 'none' = no augmentation
+                 crop:int=4, scale:float=0.2, rotate:int=45, noise:float=0.001):
+        self.ops = tuple(strategy.split('_')) if strategy and strategy != 'none' else ()
+        for op in self.ops: check_choice(op, DC_OPS, 'DC augmentation op')
+        self.crop, self.scale, self.rotate, self.noise = crop, scale, rotate, noise
+
+    def __repr__(self): return f"DCAugment({'_'.join(self.ops) or 'none'!r})"
+
+    def _warp(self, x, theta, fill, mode):
+        "Sample `x` through affine `theta` (output -> input, normalized), filling outside with `fill`."
+        grid = F.affine_grid(theta.to(x), list(x.shape), align_corners=False)
+        return F.grid_sample(x - fill, grid, mode=mode, padding_mode='zeros', align_corners=False) + fill
+
+    def __call__(self, x, generator:torch.Generator=None):
+        if not self.ops: return x
+        n, c, h, w = x.shape
+        op = torch.randint(0, len(self.ops), (n,), generator=generator)
+        mean = x.detach().mean((0, 2, 3)).view(1, c, 1, 1)          # the batch's channel means
+        out = x
+        for k, name in enumerate(self.ops):
+            idx = torch.nonzero(op == k).flatten()
+            if len(idx) == 0: continue
+            m, xs = len(idx), x[idx.to(x.device)]
+            theta = torch.eye(2, 3).repeat(m, 1, 1)
+            if name == 'crop':
+                shift = torch.randint(0, 2 * self.crop, (m, 2), generator=generator) - self.crop   # (dy, dx) in pixels
+                theta[:, 0, 2], theta[:, 1, 2] = 2 * shift[:, 1] / w, 2 * shift[:, 0] / h
+                ys = self._warp(xs, theta, mean, 'nearest')
+            elif name == 'scale':
+                f = torch.rand(m, 2, generator=generator) * 2 * self.scale + 1 - self.scale
+                size = (f * h).floor().clamp_min(1)                   # the reference's int(factor * size), both axes from the height
+                theta[:, 0, 0], theta[:, 1, 1] = h / size[:, 1], h / size[:, 0]
+                ys = self._warp(xs, theta, torch.zeros(()), 'nearest')
+            elif name == 'rotate':
+                deg = torch.randint(-self.rotate, self.rotate, (m,), generator=generator).float()
+                a = torch.deg2rad(deg)
+                theta[:, 0, 0], theta[:, 0, 1], theta[:, 1, 0], theta[:, 1, 1] = a.cos(), -a.sin(), a.sin(), a.cos()
+                ys = self._warp(xs, theta, mean.mean(), 'bilinear')
+            else:
+                ys = xs + self.noise * torch.randn(xs.shape, generator=generator).to(xs)
+            out = out.index_copy(0, idx.to(x.device), ys)
+        return out
