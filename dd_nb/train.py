@@ -16,12 +16,13 @@ from pathlib import Path
 from .data import DDData, data_root
 from .core import check_choice, progress_bar, atomic_write
 from .nets import make_net
-from .augment import DSA
+from .augment import DSA, DCAugment
 from .synset import SynSet, PixelSet, init_synset, dataset_meta, check_matches, label_kind, batch_targets
 
 # %% auto #0
-__all__ = ['BASELINE_RECIPE', 'soft_cross_entropy', 'kd_loss', 'target_loss', 'train_models', 'accuracy', 'EvalResult', 'combine',
-           'evaluate', 'random_subset', 'baseline_key', 'random_baseline', 'whole_data']
+__all__ = ['PROTOCOLS', 'DSA_ALL', 'BASELINE_RECIPE', 'soft_cross_entropy', 'kd_loss', 'target_loss', 'train_models', 'accuracy',
+           'EvalResult', 'combine', 'protocol_settings', 'schedule_epochs', 'augment_name', 'evaluate', 'random_subset',
+           'baseline_key', 'random_baseline', 'whole_data']
 
 # %% ../nbs/04_train.ipynb #32a226b3
 def soft_cross_entropy(logits, probs):
@@ -84,7 +85,8 @@ def train_models(models:list,             # freshly initialized networks of one 
                  labeler=None,            # online labeler: logits for each augmented batch (targets ignored)
                  temperature:float=1.0,   # KD temperature for an online labeler
                  generator:torch.Generator=None, vectorize='auto', progress:bool=False,
-                 resample=None):          # generator -> `Materialized`: new (images, targets) every epoch (stochastic sets)
+                 resample=None,           # generator -> `Materialized`: new (images, targets) every epoch (stochastic sets)
+                 drop_at:int=None):       # epoch (0-based) from which the lr is x0.1; None: epochs // 2
     "Train `models` together on (images, targets) with the standard recipe; returns the trained models."
     kind = label_kind(targets, labeler)
     ens = _Ensemble(models, vectorize)
@@ -94,7 +96,7 @@ def train_models(models:list,             # freshly initialized networks of one 
     ens.train()
     bar = progress_bar(epochs, 'train', disable=not progress)
     for ep in range(epochs):
-        if ep == epochs // 2 and epochs > 1: opt = make_opt(lr * 0.1)   # step decay, fresh optimizer as in DC/DSA/DM
+        if ep == (epochs // 2 if drop_at is None else drop_at) and epochs > 1: opt = make_opt(lr * 0.1)   # step decay, fresh optimizer as in DC/DSA/DM
         if resample is not None:
             with torch.no_grad(): m = resample(generator); images, targets = m.images, m.targets
         images, targets = images.detach(), targets.detach()
@@ -153,18 +155,56 @@ def combine(results:list, **extra) -> EvalResult:
     proto.update(extra)
     return EvalResult([a for r in results for a in r.accuracies], proto, sum(r.seconds for r in results))
 
+# %% ../nbs/04_train.ipynb #6eac388d
+PROTOCOLS = ('dd_nb', 'dc', 'dsa', 'dm', 'datadam')
+DSA_ALL = 'color_crop_cutout_flip_scale_rotate'
+
+def protocol_settings(name:str,            # one of `PROTOCOLS`
+                      data:DDData,          # the dataset (DC's augmentation depends on it)
+                      norm:str=None) -> dict: # the evaluation networks' norm if not the preset's ('batch' switches DC to crop_noise)
+    "The training settings of a named evaluation protocol: epochs, schedule, augmentation, batch size, network options."
+    check_choice(name, PROTOCOLS, 'evaluation protocol')
+    if name == 'dd_nb': return dict(epochs=300, schedule='half', dsa=DSA_ALL, batch_size=256, net_kwargs={})
+    if name == 'dc':
+        if norm == 'batch': aug = DCAugment('crop_noise')
+        elif data.name == 'mnist': aug = DCAugment('crop_scale_rotate')
+        else: aug = ''
+        return dict(epochs=1000 if aug else 300, schedule='reference', dsa=aug, batch_size=256, net_kwargs={})
+    ref_dsa = DSA(DSA_ALL, op_per='batch')
+    if name in ('dsa', 'dm'): return dict(epochs=1000, schedule='reference', dsa=ref_dsa, batch_size=256, net_kwargs={})
+    return dict(epochs=1800, schedule='reference', dsa=ref_dsa, batch_size=64, net_kwargs=dict(norm='batch'))
+
+def schedule_epochs(epochs:int, schedule:str) -> tuple:
+    "(epochs to train, 0-based epoch of the x0.1 drop) for nominal `epochs` under 'half' (ours) or 'reference' (DC/DSA/DM code)."
+    check_choice(schedule, ('half', 'reference'), 'lr schedule')
+    return (epochs, epochs // 2) if schedule == 'half' else (epochs + 1, epochs // 2 + 2)
+
+def augment_name(aug) -> str:
+    "How an augmentation setting is recorded in a protocol."
+    if not aug: return 'none'
+    return aug if isinstance(aug, str) else repr(aug)
+
 # %% ../nbs/04_train.ipynb #123870a9
 def evaluate(synset,                       # a `SynSet`, or a tuple (images, targets)
              data:DDData,                  # the dataset it was distilled from (its test / val split is scored)
-             model:str='convnet', n_models:int=5, epochs:int=300,
+             model:str='convnet', n_models:int=5,
+             epochs:int=None,              # nominal epochs; None: the protocol's (300 for 'dd_nb')
              lr:float|str=0.01,            # training lr, or 'synset' for the set's own `eval_lr`
-             batch_size:int=256, momentum:float=0.9, weight_decay:float=5e-4,
-             dsa:str='color_crop_cutout_flip_scale_rotate',  # DSA strategy during training ('' = none)
+             batch_size:int=None,          # None: the protocol's
+             momentum:float=0.9, weight_decay:float=5e-4,
+             dsa=None,                     # DSA strategy string or an augmenter (`DSA`, `DCAugment`); '' = none; None: the protocol's
              temperature:float=1.0, seed:int=0,
              split:str='test',             # 'test' to report, 'val' to choose hyperparameters
-             vectorize='auto', progress:bool=False, net_kwargs:dict=None) -> EvalResult:
+             vectorize='auto', progress:bool=False, net_kwargs:dict=None,
+             protocol:str='dd_nb') -> EvalResult: # named preset (`PROTOCOLS`); explicit arguments override its values
     "Train `n_models` fresh networks on `synset` and score them on `data`'s `split`."
     check_choice(split, ('test', 'val'), 'split')
+    preset = protocol_settings(protocol, data, (net_kwargs or {}).get('norm'))
+    overrides = sorted(k for k, v in dict(epochs=epochs, batch_size=batch_size, dsa=dsa, net_kwargs=net_kwargs).items()
+                       if v is not None and augment_name(v) != augment_name(preset[k]))
+    epochs, batch_size, dsa = (preset[k] if v is None else v for k, v in (('epochs', epochs), ('batch_size', batch_size), ('dsa', dsa)))
+    net_kwargs = preset['net_kwargs'] | (net_kwargs or {})
+    n_epochs, drop_at = schedule_epochs(epochs, preset['schedule'])
     t0 = time.time()
     resample = None
     if isinstance(synset, SynSet):
@@ -185,17 +225,19 @@ def evaluate(synset,                       # a `SynSet`, or a tuple (images, tar
         lr, lr_source = float(synset.eval_lr), 'synset (learned)'
     g = torch.Generator().manual_seed(seed)
     models = [make_net(model, data, g, **(net_kwargs or {})) for _ in range(n_models)]
-    aug = DSA(dsa) if dsa else None
-    models = train_models(models, images, targets, epochs, lr, batch_size, momentum, weight_decay, aug, labeler,
-                          temperature, g, vectorize, progress, resample)
+    aug = (DSA(dsa) if isinstance(dsa, str) else dsa) if dsa else None
+    models = train_models(models, images, targets, n_epochs, lr, batch_size, momentum, weight_decay, aug, labeler,
+                          temperature, g, vectorize, progress, resample, drop_at)
     x, y = (data.x_test, data.y_test) if split == 'test' else (data.x_val, data.y_val)
     accs = accuracy(models, x, y)
-    proto = dict(dataset=data.name, ipc=ipc, n_images=len(images), model=model, n_models=n_models, epochs=epochs, lr=lr,
+    proto = dict(protocol=protocol, dataset=data.name, ipc=ipc, n_images=len(images), model=model, n_models=n_models, epochs=epochs,
+                 **({'epochs_trained': n_epochs} if n_epochs != epochs else {}), lr=lr,
                  lr_source=lr_source, batch_size=batch_size, momentum=momentum, weight_decay=weight_decay,
-                 lr_schedule='x0.1 at epoch epochs//2', dsa=dsa or 'none', labels=label_kind(targets, labeler),
+                 lr_schedule='x0.1 at epoch epochs//2' if preset['schedule'] == 'half' else f'x0.1 from epoch {drop_at} of {n_epochs} (reference loop)',
+                 dsa=augment_name(dsa), labels=label_kind(targets, labeler),
                  temperature=temperature, seed=seed, split=split, selection='final epoch, no checkpoint selection',
                  vectorized=_use_vmap(models[0], vectorize), device=str(data.device), **({'resampled': 'every epoch'} if resample else {}),
-                 **({'net_kwargs': net_kwargs} if net_kwargs else {}))
+                 **({'net_kwargs': net_kwargs} if net_kwargs else {}), **({'overrides': overrides} if overrides else {}))
     return EvalResult(accs, proto, time.time() - t0)
 
 # %% ../nbs/04_train.ipynb #e79c6ea9
