@@ -17,7 +17,7 @@ from .core import check_choice, show_images, atomic_write, fmt_bytes, declared_o
 
 # %% auto #0
 __all__ = ['LABEL_KINDS', 'SYNSET_KINDS', 'INITS', 'dataset_meta', 'check_matches', 'Materialized', 'label_kind', 'batch_targets',
-           'Labeler', 'ModuleLabeler', 'as_labeler', 'SynSet', 'PixelSet', 'init_synset', 'load_synset']
+           'Labeler', 'ModuleLabeler', 'as_labeler', 'SynSet', 'pixel_ipc', 'PixelSet', 'init_synset', 'load_synset']
 
 # %% ../nbs/03_synset.ipynb #53da64ea
 def dataset_meta(data: DDData) -> dict:
@@ -161,6 +161,13 @@ class SynSet(nn.Module):
         if self.labeler is not None: parts['labeler'] = self.labeler.storage_bytes(dtype)
         if self.eval_lr is not None: parts['eval_lr'] = b
         return parts
+
+# %% ../nbs/03_synset.ipynb #bb72917c
+def pixel_ipc(nbytes:int, data, dtype=torch.float32) -> int:
+    "Images per class of a `PixelSet` on `data` (a `DDData` or anything with `n_classes` and `shape`) that fit in `nbytes` (rounded down)."
+    per_class = data.n_classes
+    for s in data.shape: per_class *= s
+    return int(nbytes // (per_class * (torch.finfo(dtype).bits // 8)))
 
 # %% ../nbs/03_synset.ipynb #8515c456
 class PixelSet(SynSet):
