@@ -9,13 +9,13 @@ from pathlib import Path
 import torch
 from .data import DATASETS, load_dataset, data_root, files_present
 from .core import check_choice, atomic_write, resolve_device
-from .synset import init_synset, load_synset, PixelSet, dataset_meta, INITS
-from .train import evaluate, random_baseline
+from .synset import init_synset, load_synset, PixelSet, dataset_meta, INITS, pixel_ipc
+from .train import evaluate, random_baseline, PROTOCOLS
 from .distill import METHODS, get_method, distill
 
 # %% auto #0
-__all__ = ['RECIPES', 'parse_options', 'method_options', 'describe_methods', 'build_parser', 'cmd_distill', 'read_synthetic',
-           'cmd_evaluate', 'cmd_prune', 'cmd_datasets', 'cmd_methods', 'main']
+__all__ = ['RECIPES', 'parse_options', 'method_options', 'describe_methods', 'build_parser', 'baseline_ipc', 'pixel_ipc_bytes',
+           'cmd_distill', 'read_synthetic', 'cmd_evaluate', 'cmd_prune', 'cmd_datasets', 'cmd_methods', 'main']
 
 # %% ../nbs/20_cli.ipynb #6fa2efdc
 # Default distillation settings per dataset (a method's own defaults apply to everything else).
@@ -103,7 +103,8 @@ def _device_arg(p):
 def _eval_args(p):
     p.add_argument('--eval-model', default='convnet', help='evaluation architecture (default convnet)')
     p.add_argument('--eval-models', type=int, default=5, help='number of evaluation models (default 5)')
-    p.add_argument('--eval-epochs', type=int, default=None, help='training epochs per evaluation model (default 300)')
+    p.add_argument('--eval-epochs', type=int, default=None, help="training epochs per evaluation model (default: the protocol's; 300 for dd_nb)")
+    p.add_argument('--protocol', default='dd_nb', help=f"evaluation preset, one of: {', '.join(PROTOCOLS)} (default dd_nb; see 04_train)")
     p.add_argument('--random-seeds', type=int, default=3, help='random real subsets for the baseline (default 3)')
     p.add_argument('--no-cache', action='store_true', help='recompute the random baseline instead of reusing a cached one')
 
@@ -120,6 +121,7 @@ def _check_args(args):
     need('eval_models', lambda v: v >= 1, 'must be at least 1 evaluation model')
     need('eval_epochs', lambda v: v >= 1, 'must be at least 1 epoch')
     need('random_seeds', lambda v: v >= 1, 'must be at least 1 random subset for the baseline')
+    if getattr(args, 'protocol', None) is not None: check_choice(args.protocol, PROTOCOLS, 'evaluation protocol')
     if args.command == 'prune': need('keep', lambda v: 0 < v <= 1, 'must be a fraction of every class in (0, 1]')
     need('epochs', lambda v: v >= 1, 'must be at least 1 scorer epoch')
     if getattr(args, 'init', None) is not None: check_choice(args.init, INITS, 'init')
@@ -134,22 +136,35 @@ def _save_grid(synset, path, data):
     import matplotlib.pyplot as plt
     ax = synset.show(data=data); ax.figure.savefig(path, bbox_inches='tight', dpi=120); plt.close(ax.figure)
 
+def baseline_ipc(synset, data) -> int:
+    "Images per class of the random baseline: as many as fit in the set's bytes (equal bytes), at least one."
+    return max(1, pixel_ipc(sum(synset.storage().values()), data))
+
 def _evaluate_both(synset, data, args, log):
-    "Evaluate the set and the same-recipe random baseline; returns the metrics dict part."
-    epochs = args.eval_epochs or RECIPES.get(data.name, {}).get('eval_epochs', 300)
-    kw = dict(model=args.eval_model, n_models=args.eval_models, epochs=epochs)
-    log(f'evaluating: {args.eval_models} x {args.eval_model}, {epochs} epochs ...')
+    "Evaluate the set and the same-recipe random baseline at equal bytes; returns both results."
+    protocol = getattr(args, 'protocol', 'dd_nb')
+    epochs = args.eval_epochs or (RECIPES.get(data.name, {}).get('eval_epochs') if protocol == 'dd_nb' else None)
+    kw = dict(model=args.eval_model, n_models=args.eval_models, epochs=epochs, protocol=protocol)
+    log(f"evaluating: {args.eval_models} x {args.eval_model}, protocol {protocol}" + (f', {epochs} epochs' if epochs else '') + ' ...')
     res = evaluate(synset, data, seed=args.seed, progress=not args.quiet, **kw)
-    rnd = random_baseline(data, synset.ipc, seeds=tuple(range(args.random_seeds)), cache=not args.no_cache, **kw)
+    ipc = baseline_ipc(synset, data)
+    if ipc != synset.ipc: log(f'random baseline at equal bytes: {ipc} real images per class')
+    rnd = random_baseline(data, ipc, seeds=tuple(range(args.random_seeds)), cache=not args.no_cache, **kw)
+    rnd.protocol.update(ipc=ipc, bytes=ipc * pixel_ipc_bytes(data))
     if rnd.protocol.get('cache', '').startswith('hit'): log(f"random baseline: {rnd.protocol['cache']}")
     return res, rnd
 
+def pixel_ipc_bytes(data) -> int:
+    "float32 bytes of one image per class."
+    return data.n_classes * int(torch.tensor(data.shape).prod()) * 4
+
 def _report(method, data, ipc, res, rnd):
     p = res.protocol
-    return (f"{method} on {data.name}, IPC {ipc}: {res.mean:.1f} ± {res.std:.1f} %   random real: {rnd.mean:.1f} ± {rnd.std:.1f} %\n"
-            f"  protocol: {p['n_models']} x {p['model']} trained {p['epochs']} epochs on the synthetic set (SGD lr {p['lr']}, "
-            f"momentum {p['momentum']}, wd {p['weight_decay']}, x0.1 at half, DSA), final-epoch {p['split']} accuracy; "
-            f"random: {len(rnd.accuracies)} models over {len(rnd.protocol['subset_seeds'])} random subsets, same recipe")
+    return (f"{method} on {data.name}, IPC {ipc}: {res.mean:.1f} ± {res.std:.1f} %   random real (IPC {rnd.protocol['ipc']}, equal bytes): "
+            f"{rnd.mean:.1f} ± {rnd.std:.1f} %\n"
+            f"  protocol {p['protocol']}: {p['n_models']} x {p['model']} trained {p.get('epochs_trained', p['epochs'])} epochs on the synthetic set "
+            f"(SGD lr {p['lr']}, momentum {p['momentum']}, wd {p['weight_decay']}, {p['lr_schedule']}, augmentation {p['dsa']}), "
+            f"final-epoch {p['split']} accuracy; random: {len(rnd.accuracies)} models over {len(rnd.protocol['subset_seeds'])} random subsets, same recipe")
 
 def _warn_scale(synset, data, lr, log):
     "A warning when the distilled images are far larger than real ones (a learning rate too high for the method)."
@@ -188,7 +203,7 @@ def cmd_distill(args, log=print):
     if not args.no_eval:
         res, rnd = _evaluate_both(synset, data, args, log)
         metrics.update(accuracy_mean=res.mean, accuracy_std=res.std, accuracies=res.accuracies, random_mean=rnd.mean, random_std=rnd.std,
-                       random_accuracies=rnd.accuracies)
+                       random_accuracies=rnd.accuracies, random_ipc=rnd.protocol['ipc'], random_bytes=rnd.protocol['bytes'])
         metrics['protocol'].update(evaluation=res.protocol, random=rnd.protocol)
         log(_report(args.method, data, args.ipc, res, rnd))
     metrics['seconds'] = time.time() - t0
@@ -273,7 +288,7 @@ def cmd_evaluate(args, log=print):
     label = json.loads((file.parent/'metrics.json').read_text()).get('method', path.name) if path.is_dir() and (file.parent/'metrics.json').exists() else file.name
     log(_report(label, data, syn.ipc, res, rnd))
     return dict(accuracy_mean=res.mean, accuracy_std=res.std, accuracies=res.accuracies, random_mean=rnd.mean, random_std=rnd.std,
-                protocol=res.protocol)
+                random_ipc=rnd.protocol['ipc'], random_bytes=rnd.protocol['bytes'], protocol=res.protocol)
 
 def cmd_prune(args, log=print):
     _check_args(args)

@@ -18,7 +18,7 @@ def test_distill_then_evaluate(tmp_path):
     out = tmp_path / 'run'
     r = dd('distill', 'dm', '--dataset', 'digits', '--ipc', '1', '--steps', '30', '--out', str(out),
            '--eval-models', '2', '--eval-epochs', '40', '--random-seeds', '1', '--quiet')
-    assert 'random real:' in r.stdout and 'protocol:' in r.stdout
+    assert 'random real (IPC 1, equal bytes):' in r.stdout and 'protocol dd_nb:' in r.stdout
     m = json.loads((out / 'metrics.json').read_text())
     for k in ('method', 'dataset', 'ipc', 'accuracy_mean', 'accuracy_std', 'random_mean', 'random_std', 'bytes_total', 'seconds', 'protocol'):
         assert k in m
@@ -92,7 +92,7 @@ def test_evaluate_other_codebases_files(tmp_path):
     b = dd('evaluate', str(tmp_path / 'set.npz'), '--dataset', 'digits', *kw)     # mean/std read from the file
     import re
     acc = lambda out: re.search(r'IPC 1: ([0-9.]+ ± [0-9.]+) %', out).group(1)
-    assert 'random real:' in a.stdout and acc(a.stdout) == acc(b.stdout)      # the same images, the same seed
+    assert 'random real (IPC 1, equal bytes):' in a.stdout and acc(a.stdout) == acc(b.stdout)      # the same images, the same seed
     torch.save((torch.zeros(10, 3, 32, 32), torch.arange(10)), tmp_path / 'cifar.pt')
     r = dd('evaluate', str(tmp_path / 'cifar.pt'), '--dataset', 'digits', '--normalization', 'pixels', check=False)
     assert r.returncode != 0 and "images have shape (10, 3, 32, 32) but 'digits' images are (N, 1, 8, 8)" in r.stderr
