@@ -143,6 +143,10 @@ class EvalResult:
     __repr__ = __str__
     def to_dict(self): return dict(accuracy_mean=self.mean, accuracy_std=self.std, accuracies=list(self.accuracies),
                                    seconds=self.seconds, protocol=self.protocol)
+    @classmethod
+    def from_dict(cls, d:dict):
+        "The result `to_dict` wrote (mean and std are recomputed from the accuracies)."
+        return cls(list(d['accuracies']), dict(d['protocol']), d.get('seconds', 0.))
     def _repr_html_(self):
         rows = ''.join(f'<tr><td>{k}</td><td>{v}</td></tr>' for k, v in self.protocol.items())
         return f'<b>{self.mean:.2f} ± {self.std:.2f} %</b> over {len(self.accuracies)} models<table>{rows}</table>'
