@@ -18,13 +18,16 @@ already there (delete the file to recompute everything).
     python benchmarks/haba_digits.py                       # the equal-bytes table
     python benchmarks/haba_digits.py --part hallucinators  # accuracy vs number of hallucinators (1 base/class)
     python benchmarks/haba_digits.py --part random_mode    # the saved HaBa sets evaluated in 'random' mode (see below)
+    python benchmarks/haba_digits.py --part equal_steps    # pixel sets of the larger budget trained for HaBa's number of SGD steps
     python benchmarks/haba_digits.py --budgets ipc1 --methods random mtt datadam   # pixel reference points at IPC 1
     python benchmarks/haba_digits.py --methods mtt --out results/part.json; python benchmarks/haba_digits.py --merge results/part.json
 
 In 'all' mode a HaBa set has K x more training images than bases: at the larger budget 900 images, so one evaluation
 epoch is 4 batches of 256 where a 100-image pixel set takes 1, and 300 epochs are 4x more SGD steps. `--part
 random_mode` evaluates the same sets in 'random' mode (one hallucination per base per epoch: 90 images, 1 batch per
-epoch, the authors' evaluation), which equalizes the number of steps.
+epoch, the authors' evaluation), which equalizes the number of steps; `--part equal_steps` does it the other way: the
+pixel sets of that budget (random subsets, and the saved MTT and DataDAM sets) trained for 1,200 epochs, the 1,200
+SGD steps that HaBa's 900 images get in 300 epochs.
 """
 from __future__ import annotations
 import argparse, json, platform, time
@@ -65,7 +68,7 @@ def distill_one(data, method, ipc, seed, **kind_opts):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--part', default='table', choices=('table', 'hallucinators', 'random_mode'))
+    ap.add_argument('--part', default='table', choices=('table', 'hallucinators', 'random_mode', 'equal_steps'))
     ap.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
     ap.add_argument('--budgets', nargs='+', default=['ipc2', 'ipc10'])
     ap.add_argument('--methods', nargs='+', default=['random', 'datadam', 'haba_datadam', 'mtt', 'haba', 'haba_noadv'])
@@ -99,6 +102,20 @@ def main():
             ev = evaluate(syn, data, seed=r['seed'], **EVAL)
             res['rows'].append({k: v for k, v in r.items() if k not in ('accuracies', 'protocol')} | dict(lr_source='fixed_random_mode', accuracies=ev.accuracies, protocol=ev.protocol))
             save(); print(f"{r['method']:13s} {r['budget']:6s} seed {r['seed']}, random mode: {ev.mean:.1f} ± {ev.std:.1f}", flush=True)
+        return
+    if a.part == 'equal_steps':   # pixel sets at the ipc10 budget, trained for as many SGD steps as HaBa's 900 images get
+        from dd_nb.synset import load_synset
+        steps_kw = EVAL | dict(epochs=4 * EVAL['epochs'])
+        for r in [r for r in res['rows'] if r['budget'] == 'ipc10' and r['kind'] == 'PixelSet' and r['lr_source'] == 'fixed']:
+            if (r['method'], r['budget'], r['seed'], 'fixed_equal_steps') in done: continue
+            if r['method'] == 'random': syn = init_synset(data, r['ipc'], generator=torch.Generator().manual_seed(1000 + r['seed']))
+            else:
+                f = sets / f"{r['method']}-{r['budget']}-seed{r['seed']}.safetensors"
+                if not f.exists(): print(f'{f.name}: not saved, skipped'); continue
+                syn = load_synset(f, data)
+            ev = evaluate(syn, data, seed=r['seed'], **steps_kw)
+            res['rows'].append({k: v for k, v in r.items() if k not in ('accuracies', 'protocol')} | dict(lr_source='fixed_equal_steps', accuracies=ev.accuracies, protocol=ev.protocol))
+            save(); print(f"{r['method']:13s} {r['budget']:6s} seed {r['seed']}, {steps_kw['epochs']} epochs: {ev.mean:.1f} ± {ev.std:.1f}", flush=True)
         return
     jobs = []
     if a.part == 'table':

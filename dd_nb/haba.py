@@ -25,9 +25,9 @@ from .distill import Objective, Callback, register_method, NET_OPTIONS
 
 # %% auto #0
 __all__ = ['AFFINES', 'HABA_MODES', 'HALLUCINATOR_INITS', 'MTT_VALIDATED_LRS', 'Hallucinator', 'hallucinator_params', 'HaBaSet',
-           'pixel_ipc', 'haba_bases_for', 'ExpertBuffer', 'train_expert', 'expert_buffer', 'student_steps',
-           'param_distance', 'small_image_kwargs', 'MTT', 'supcon_loss', 'HaBaContrastive', 'hallucination_similarity',
-           'plot_similarity', 'within_base_similarity', 'plot_terms', 'hallucinator_explorer']
+           'haba_bases_for', 'ExpertBuffer', 'train_expert', 'expert_buffer', 'student_steps', 'param_distance',
+           'small_image_kwargs', 'MTT', 'supcon_loss', 'HaBaContrastive', 'hallucination_similarity', 'plot_similarity',
+           'within_base_similarity', 'plot_terms', 'hallucinator_explorer']
 
 # %% ../nbs/11_haba.ipynb #8fa80cb5
 AFFINES = ('pixel', 'channel')
@@ -187,10 +187,7 @@ def show(self:HaBaSet, max_per_class:int=1, ax=None, data:DDData=None, bases=Non
     return show_images(pix, nrow=1 + self.n_hallucinators, ax=ax, title=title)
 
 # %% ../nbs/11_haba.ipynb #2d3f195d
-def pixel_ipc(nbytes:int, data:DDData, dtype=torch.float32) -> int:
-    "Images per class of a `PixelSet` on `data` that fit in `nbytes` (rounded down)."
-    per_class = data.n_classes * math.prod(data.shape) * (torch.finfo(dtype).bits // 8)
-    return int(nbytes // per_class)
+from .synset import pixel_ipc     # images per class that fit in a byte budget (03_synset; the command line uses it too)
 
 def haba_bases_for(nbytes:int, data:DDData, n_hallucinators:int=5, affine:str='pixel', hidden:int=3, padding:int=0, dtype=torch.float32) -> int:
     "Bases per class of a `HaBaSet` (with these hallucinators) that fit in `nbytes` (rounded down); 0 if not even one does."
@@ -305,7 +302,7 @@ def param_distance(theta, start, target):
     "MTT's loss: squared distance of the student to the target, divided by the start's."
     return (theta - target).square().sum() / (start - target).square().sum()
 
-# %% ../nbs/11_haba.ipynb #d888ddc4
+# %% ../nbs/11_haba.ipynb #eeb70ff5
 def small_image_kwargs(data, model:str='convnet', **net_kwargs) -> dict:
     "`net_kwargs`, with depth 2 for a ConvNet on images of 8x8 or smaller unless `depth` is given (a third block would normalize 2x2 maps)."
     kw = dict(net_kwargs)
@@ -313,7 +310,7 @@ def small_image_kwargs(data, model:str='convnet', **net_kwargs) -> dict:
     return kw
 
 # Learning rates chosen on the digits' validation split (see "Choices" below), keyed by image size.
-MTT_VALIDATED_LRS = {8: dict(images=10., bases=10., hallucinators=0.1)}
+MTT_VALIDATED_LRS = {8: dict(images=10., bases=10., hallucinators=1.)}
 
 class MTT(Objective):
     "Trajectory matching (Cazenavette et al. 2022): unrolled student steps on the synthetic set must land where an expert did."
@@ -428,7 +425,7 @@ def supcon_loss(features,                 # (B, V, D) L2-normalized features: V 
     log_prob = logits - torch.logsumexp(logits.masked_fill(self_mask, float('-inf')), 1, keepdim=True)
     return -(temperature / base_temperature) * ((log_prob * pos).sum(1) / pos.sum(1).clamp_min(1)).mean()
 
-# %% ../nbs/11_haba.ipynb #2f76a030
+# %% ../nbs/11_haba.ipynb #ef290adc
 class HaBaContrastive(Callback):
     "HaBa's adversarial contrastive constraint: an extractor F pulls two hallucinations of a base together; the set pushes them apart."
     def __init__(self, lam_cos:float=0.1,     # weight of (cos + 1) / 2 on the bases and hallucinators (authors' `club`)
@@ -499,7 +496,7 @@ class HaBaContrastive(Callback):
         self.net.requires_grad_(True)
         terms = self.extractor_terms(syn, g)
         self.opt.zero_grad(set_to_none=True); terms['adv_loss'].backward(); self.opt.step()
-        run.history[-1].update(cos=float(cos), **{k: float(v) for k, v in terms.items()})
+        run.history[-1].update(cos=float(cos.detach()), **{k: float(v.detach()) for k, v in terms.items()})
         side = self._sidecar(run)
         if side is not None and (run.step % run.checkpoint_every == 0 or run.step == run.steps):
             atomic_write(side, lambda tmp: torch.save(dict(step=run.step, net=self.net.state_dict(), opt=self.opt.state_dict()), tmp))
