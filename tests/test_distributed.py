@@ -30,10 +30,12 @@ def fresh(data): return init_synset(data, 2, generator=torch.Generator().manual_
 JOBS = {'dm': dict(batch_real=16), 'datadam': dict(batch_real=16), 'datadam_pool': dict(batch_real=16, pool=2, pool_real=16)}
 
 
-def test_two_ranks_equal_one_process(digits):
-    "DM and DataDAM (instance norm, fresh and pool) distilled on 2 ranks, and 3 models evaluated on 2 ranks, in one launch."
+def test_two_ranks_equal_one_process(digits, tmp_path):
+    "DM and DataDAM (instance norm, fresh and pool) on 2 ranks, a 2-rank run stopped and resumed, and 3 models evaluated on 2 ranks: one launch."
     calls = [partial(D.distill, fresh(digits), digits, name.split('_')[0], steps=8, seed=1, progress=False, **kw) for name, kw in JOBS.items()]
-    calls.append(partial(D.evaluate, fresh(digits), digits, n_models=3, epochs=2))
+    ck = tmp_path / 'ck.pt'
+    resumed = [partial(D.distill, fresh(digits), digits, 'dm', steps=s, seed=1, batch_real=16, checkpoint=ck, checkpoint_every=2, progress=False) for s in (4, 8)]
+    calls += resumed + [partial(D.evaluate, fresh(digits), digits, n_models=3, epochs=2)]
     rank0, rank1 = D.launch(calls)
     for (name, kw), r0, r1 in zip(JOBS.items(), rank0, rank1):
         one = distill(fresh(digits), digits, name.split('_')[0], steps=8, seed=1, progress=False, **kw)
@@ -44,6 +46,10 @@ def test_two_ranks_equal_one_process(digits):
         losses, ref = torch.tensor(r0.losses()), torch.tensor(one.losses())
         assert (losses - ref).abs().max() <= TOL * ref.abs().max(), name
         assert r1.checkpoint is None and r0.objective.classes is None
+    first, second = rank0[len(JOBS):len(JOBS) + 2]
+    assert first.step == 4 and second.step == 8 and len(second.history) == 8
+    straight = distill(fresh(digits), digits, 'dm', steps=8, seed=1, batch_real=16, progress=False)
+    assert (second.synset.images.detach() - straight.synset.images.detach()).abs().max() <= TOL
     seq = evaluate(fresh(digits), digits, n_models=3, epochs=2)
     assert rank0[-1].accuracies == seq.accuracies == rank1[-1].accuracies    # exact on the CPU: the same networks
     assert rank0[-1].protocol['processes'] == 2
