@@ -10,8 +10,9 @@ import torch
 from .data import DATASETS, load_dataset, data_root, files_present
 from .core import check_choice, atomic_write, resolve_device
 from .synset import init_synset, load_synset, PixelSet, dataset_meta, INITS, pixel_ipc
-from .train import evaluate, random_baseline, PROTOCOLS
-from .distill import METHODS, get_method, distill
+from .train import PROTOCOLS
+from .distill import METHODS, get_method
+from .distributed import join, leave, is_main, world, distill, evaluate, random_baseline
 
 # %% auto #0
 __all__ = ['RECIPES', 'parse_options', 'method_options', 'describe_methods', 'build_parser', 'baseline_ipc', 'pixel_ipc_bytes',
@@ -128,6 +129,8 @@ def _check_args(args):
     if getattr(args, 'order', None) is not None: check_choice(args.order, ('easy', 'hard', 'random', 'band'), 'order')
     if getattr(args, 'when', None) is not None: check_choice(args.when, ('early', 'final'), 'when')
     args.device = resolve_device(getattr(args, 'device', 'auto'))   # an unavailable device fails here, before any work
+    if args.command in ('distill', 'evaluate'):
+        args.device = join(args.device)   # under torchrun: join its process group; each process gets its device
 
 # %% ../nbs/20_cli.ipynb #4431c3ff
 def _write_json(obj, path): atomic_write(path, lambda tmp: Path(tmp).write_text(json.dumps(obj, indent=2)))
@@ -174,8 +177,11 @@ def _warn_scale(synset, data, lr, log):
             f"({lr}) is probably too high: the set is written, but check grid.png and try a smaller --lr")
     return ratio
 
+def _quiet(*a, **k): pass
+
 def cmd_distill(args, log=print):
     _check_args(args)
+    if not is_main(): log, args.quiet = _quiet, True    # under torchrun, rank 0 alone prints, shows progress and writes
     method = get_method(args.method)
     check_choice(args.dataset, DATASETS, 'dataset')
     recipe = RECIPES.get(args.dataset, {})
@@ -187,14 +193,15 @@ def cmd_distill(args, log=print):
         data = load_keep(args.keep, data)
         log(f'pool pruned by {args.keep}: {len(data.y_train)} training images')
     steps = args.steps if args.steps is not None else recipe.get('steps', 1000)
-    out = Path(args.out or f'runs/{args.method}-{args.dataset}-ipc{args.ipc}-seed{args.seed}'); out.mkdir(parents=True, exist_ok=True)
+    out = Path(args.out or f'runs/{args.method}-{args.dataset}-ipc{args.ipc}-seed{args.seed}')
+    if is_main(): out.mkdir(parents=True, exist_ok=True)
     shown = {k: v for k, v in (obj_opts | set_opts).items() if k in method.cli_defaults or k in parse_options(args.opt)}
     if shown: log(f'{args.method} options: ' + ', '.join(f'{k}={v}' for k, v in shown.items()))
     synset = init_synset(data, args.ipc, args.init, torch.Generator().manual_seed(args.seed), kind=method.synset, **set_opts)
     t0 = time.time()
     run = distill(synset, data, args.method, steps=steps, seed=args.seed, lrs={'images': args.lr} if args.lr else None,
                   checkpoint=out/'checkpoint.pt', progress=not args.quiet, **obj_opts)
-    synset.export(out/'synset.safetensors'); synset.save(out/'state.safetensors'); _save_grid(synset, out/'grid.png', data)
+    if is_main(): synset.export(out/'synset.safetensors'); synset.save(out/'state.safetensors'); _save_grid(synset, out/'grid.png', data)
     scale = _warn_scale(synset, data, run.config['lrs'].get('images'), log)
     metrics = dict(method=args.method, dataset=args.dataset, ipc=args.ipc, bytes_total=int(sum(synset.storage().values())),
                    storage=synset.storage(), distill_seconds=run.seconds, image_scale=scale, final_loss=run.history[-1]['loss'] if run.history else None,
@@ -206,8 +213,8 @@ def cmd_distill(args, log=print):
                        random_accuracies=rnd.accuracies, random_ipc=rnd.protocol['ipc'], random_bytes=rnd.protocol['bytes'])
         metrics['protocol'].update(evaluation=res.protocol, random=rnd.protocol)
         log(_report(args.method, data, args.ipc, res, rnd))
-    metrics['seconds'] = time.time() - t0
-    _write_json(metrics, out/'metrics.json')
+    metrics['seconds'], metrics['processes'] = time.time() - t0, world()[1]
+    if is_main(): _write_json(metrics, out/'metrics.json')
     log(f'run folder: {out}  ({metrics["seconds"]:.0f} s; {metrics["bytes_total"]:,} bytes of synthetic data)')
     return metrics
 
@@ -277,6 +284,7 @@ def read_synthetic(path, labels=None, dataset:str=None, normalization:str=None, 
 
 def cmd_evaluate(args, log=print):
     _check_args(args)
+    if not is_main(): log, args.quiet = _quiet, True
     path = Path(args.path)
     syn, data = read_synthetic(path, args.labels, args.dataset, args.normalization, args.data_root)
     data = data.to(args.device)
@@ -322,7 +330,13 @@ def main(argv=None):
     try:
         result = {'distill': cmd_distill, 'evaluate': cmd_evaluate, 'prune': cmd_prune, 'datasets': cmd_datasets,
                   'methods': cmd_methods}[args.command](args)
-    except (ValueError, FileNotFoundError, FloatingPointError) as e:
+    except (ValueError, FileNotFoundError, FloatingPointError, RuntimeError) as e:
         if argv is not None: raise       # called from Python: let the caller see the exception
-        sys.exit(f'dd-nb: error: {e}')
+        sys.exit(f'dd-nb: error: {e}' if is_main() else 1)   # under torchrun every rank fails alike; rank 0 says why
+    finally:
+        if argv is None: leave()         # the console script ends its process group (if torchrun started one)
     return result if argv is not None else None  # the console script exits 0 (a returned dict would be an error exit)
+
+# %% ../nbs/20_cli.ipynb #614a46de
+#| eval: false
+if __name__ == '__main__': main()   # `python -m dd_nb.cli ...`, and so `torchrun --nproc_per_node N -m dd_nb.cli ...`

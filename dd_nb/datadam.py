@@ -128,13 +128,18 @@ def pool_entry(self:DataDAM, data, generator):
         if self._base is None: self._base = base
         self._base_drawn = True
     i = int(torch.randint(0, self.pool, (1,), generator=generator))
+    mine = None if self.classes is None else tuple(self.classes.tolist())
+    if getattr(self, '_cache_classes', None) != mine: self._cache, self._cache_classes = {}, mine   # entries hold these classes only
     if i not in self._cache:
         g = torch.Generator().manual_seed(self._base + i)
         net_seed = int(torch.randint(0, 2**62, (1,), generator=g))
         net = self.random_net(data, torch.Generator().manual_seed(net_seed))
         b, C = min(self.pool_real, int(data.class_counts.min())), data.n_classes
         idx = data.sample_per_class(b, g).t().flatten()          # classes interleaved: every chunk holds all classes
-        real, cls = data.x_train[idx], torch.arange(C).repeat(b)
+        cls = torch.arange(C).repeat(b)
+        keep = self.owned(cls)                                   # a distributed run: this process's classes only
+        if keep is not None: idx, cls = idx[keep], cls[keep]
+        real = data.x_train[idx]
         params = self.dsa.sample(C, g, data.shape[-1]) if self.dsa else None
         if params is not None: real = self.dsa.apply(real, params, cls)
         with torch.no_grad(): st = _stats_chunked(lambda x, c: self.stats(net, x, c, C), real, cls, C, self.chunk)
@@ -151,9 +156,13 @@ def loss(self:DataDAM, synset, data, generator, step):
         net, pos, params = self.draw(data, generator)             # DM's draws: network, real positions, DSA
         real, real_cls = self.real_batch(data, pos, params)
         with torch.no_grad(): real_st = self.stats(net, real, real_cls, C)
-    m = synset.materialize(generator)
-    syn = self.augment(m.images, m.classes, params)
-    return dam_loss(real_st, self.stats(net, syn, m.classes, C), self.lam, self.scale, self.blocks_)
+    syn, syn_cls = self.synthetic(synset.materialize(generator), params)
+    return dam_loss(real_st, self.stats(net, syn, syn_cls, C), self.lam, self.scale, self.blocks_)
+
+@patch
+def not_separable(self:DataDAM, data):
+    "DM's answer: attention maps and embeddings are per image, so only batch norm in the networks couples the classes."
+    return DM.not_separable(self, data)
 
 # The command line uses a pool of 50 networks with cached real statistics: measured below, the same IPC 1 accuracy
 # as the paper's fresh network per step, several times faster. `--opt pool=0` runs the paper's loop.

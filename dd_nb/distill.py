@@ -15,6 +15,7 @@ from .core import check_choice, atomic_write, declared_options, check_option, pr
 from .nets import make_net, ConvNet
 from .augment import DSA
 from .synset import SynSet, PixelSet, init_synset, check_matches
+from .train import _has_batchnorm
 
 # %% auto #0
 __all__ = ['METHODS', 'NET_OPTIONS', 'class_means', 'Objective', 'Method', 'register_method', 'get_method', 'get_objective', 'DM',
@@ -34,6 +35,7 @@ def _takes_kwargs(fn): return any(p.kind is p.VAR_KEYWORD for p in inspect.signa
 class Objective:
     "Base class of distillation objectives: `loss` per step, optional owned parameters, state and events."
     name = None   # the objective's own name, shown in progress bars and run records
+    classes = None  # tensor of the class ids whose loss terms this process computes (a distributed run sets it); None = all
 
     def __new__(cls, *args, **kwargs):
         self = super().__new__(cls)
@@ -77,8 +79,18 @@ class Objective:
     def state_dict(self) -> dict: return {}
     def load_state_dict(self, state:dict): pass
     def before_fit(self, run): pass
+    def after_loss(self, run): pass
+    def after_backward(self, run): pass
     def after_step(self, run): pass
     def after_fit(self, run): pass
+
+    def not_separable(self, data:DDData) -> str|None:
+        "Why the loss is not a sum of per-class terms that each need only their class's images (None: it is; see `06_distributed`)."
+        return f"{type(self).__name__} does not declare that its loss splits into independent per-class terms"
+
+    def owned(self, classes) -> torch.Tensor|None:
+        "Mask of the entries of `classes` whose loss terms this process computes; None when it computes every class."
+        return None if self.classes is None else torch.isin(classes, self.classes.to(classes.device))
 
 # %% ../nbs/05_distill.ipynb #4ab71b3a
 @dataclass
@@ -160,9 +172,23 @@ class DM(Objective):
         return x if params is None else self.dsa.apply(x, params, classes)
 
     def real_batch(self, data, pos, params):
-        "The drawn real images, augmented, and their classes."
-        cls = torch.arange(data.n_classes).repeat_interleave(pos.shape[1])
-        return self.augment(data.x_train[pos.flatten()], cls, params), cls
+        "The drawn real images of the classes this process computes (`owned`: all by default), augmented, and their classes."
+        cls, pos = torch.arange(data.n_classes).repeat_interleave(pos.shape[1]), pos.flatten()
+        keep = self.owned(cls)
+        if keep is not None: pos, cls = pos[keep], cls[keep]
+        return self.augment(data.x_train[pos], cls, params), cls
+
+    def synthetic(self, m, params):
+        "The materialized images `m` of the classes this process computes, augmented like the real ones, and their classes."
+        keep = self.owned(m.classes)
+        x, cls = (m.images, m.classes) if keep is None else (m.images[keep], m.classes[keep])
+        return self.augment(x, cls, params), cls
+
+    def not_separable(self, data):
+        "None unless the random networks have batch norm (one class's embeddings would depend on the other classes' images)."
+        if _has_batchnorm(self.random_net(data, torch.Generator().manual_seed(0))):
+            return ("its random networks have batch norm, whose batch statistics mix every class's images, so no class's "
+                    "loss can be computed without the others (use norm='instance', the default)")
 
     def random_net(self, data, generator):
         net = make_net(self.model, data, generator, **self.net_kwargs)
@@ -170,20 +196,21 @@ class DM(Objective):
         return net  # left in train mode: batch norm (if any) uses the batch statistics, as in the authors' code
 
     def loss(self, synset, data, generator, step):
-        net, pos, params = self.draw(data, generator)
+        net, pos, params = self.draw(data, generator)     # every class's draws, whichever classes this process computes
         real, real_cls = self.real_batch(data, pos, params)
-        m = synset.materialize(generator)
-        syn = self.augment(m.images, m.classes, params)
+        syn, syn_cls = self.synthetic(synset.materialize(generator), params)
         with torch.no_grad(): mr = class_means(net.embed(real), real_cls, data.n_classes)
-        ms = class_means(net.embed(syn), m.classes, data.n_classes)
+        ms = class_means(net.embed(syn), syn_cls, data.n_classes)   # classes computed elsewhere: 0 on both sides
         return {'loss': (mr - ms).square().sum()}
 
 register_method('dm', DM, help='distribution matching (Zhao & Bilen 2023): class-mean embeddings of random networks')
 
 # %% ../nbs/05_distill.ipynb #952c7fdf
 class Callback:
-    "Hooks into `distill`: `before_fit(run)`, `after_step(run)` (after the optimizer step), `after_fit(run)`."
+    "Hooks into `distill`: `before_fit`, `after_loss`, `after_backward`, `after_step` (after the optimizer step), `after_fit`."
     def before_fit(self, run): pass
+    def after_loss(self, run): pass       # `run.terms` holds this step's loss terms
+    def after_backward(self, run): pass   # the gradients are in the parameters' `.grad`
     def after_step(self, run): pass
     def after_fit(self, run): pass
 
@@ -232,6 +259,7 @@ class DistillRun:
     progress: bool = True
     history: list = field(default_factory=list, repr=False)  # one dict of loss terms per step
     step: int = 0
+    terms: dict = field(default=None, repr=False)             # the current step's loss terms (see `step_once`)
     seconds: float = 0.0
     config: dict = field(default_factory=dict)
 
@@ -265,19 +293,22 @@ def resume(self:DistillRun):
 
 @patch
 def step_once(self:DistillRun):
-    "One step: the objective's loss, a finite check, every optimizer steps, the history grows, `after_step` fires."
-    terms = self.objective.loss(self.synset, self.data, self.generator, self.step)
-    loss = terms['loss']
+    "One step: the objective's loss, a finite check, backward, every optimizer steps, the history grows; events between."
+    local = self.objective.loss(self.synset, self.data, self.generator, self.step)
+    self.terms = dict(local)
+    self.event('after_loss')          # a distributed run replaces `terms` by their sums over the processes here
+    loss = self.terms['loss']         # what is checked, logged and returned; `local` is what is differentiated
     if not torch.isfinite(loss):
         ck, every = self.checkpoint, self.checkpoint_every
         where = f"the last good checkpoint is '{ck}' (step {self.step - self.step % every})" if ck else "no checkpoint was requested"
         raise FloatingPointError(f"distillation loss is {loss.item()} at step {self.step}; stopped before updating the set "
                                  f"(it holds the step-{self.step} state); {where}. Try smaller learning rates.")
     for o in self.optimizers.values(): o.zero_grad(set_to_none=True)
-    loss.backward()
+    local['loss'].backward()
+    self.event('after_backward')      # a distributed run sums the gradients over the processes here
     for o in self.optimizers.values(): o.step()
     self.step += 1
-    self.history.append({'step': self.step, **{k: float(v.detach()) if torch.is_tensor(v) else float(v) for k, v in terms.items()}})
+    self.history.append({'step': self.step, **{k: float(v.detach()) if torch.is_tensor(v) else float(v) for k, v in self.terms.items()}})
     self.event('after_step')
     return loss
 

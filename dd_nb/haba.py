@@ -382,6 +382,10 @@ class MTT(Objective):
     def after_step(self, run):
         with torch.no_grad(): self.syn_lr.clamp_(min=self.min_lr)
     def after_fit(self, run): run.synset.eval_lr = float(self.syn_lr.detach())
+    def not_separable(self, data):
+        "Always a reason: the unrolled student trains on every class's images at once."
+        return ("its loss unrolls one student network trained on all classes' synthetic images together (and on the shared "
+                "learnable lr), so it has no per-class terms to split over processes; run it in one process")
 
     def segment(self, generator):
         "(start, target) flat parameters: a random expert at a random epoch below `max_start_epoch`, and `expert_epochs` later."

@@ -86,11 +86,13 @@ def train_models(models:list,             # freshly initialized networks of one 
                  temperature:float=1.0,   # KD temperature for an online labeler
                  generator:torch.Generator=None, vectorize='auto', progress:bool=False,
                  resample=None,           # generator -> `Materialized`: new (images, targets) every epoch (stochastic sets)
-                 drop_at:int=None):       # epoch (0-based) from which the lr is x0.1; None: epochs // 2
-    "Train `models` together on (images, targets) with the standard recipe; returns the trained models."
+                 drop_at:int=None,        # epoch (0-based) from which the lr is x0.1; None: epochs // 2
+                 only=None):              # indices of the models trained here; the random draws are made for all (distributed evaluation)
+    "Train `models` (or those in `only`) together on (images, targets) with the standard recipe; returns the trained models."
     kind = label_kind(targets, labeler)
-    ens = _Ensemble(models, vectorize)
     m_ = len(models)
+    keep = list(range(m_)) if only is None else [int(i) for i in only]
+    ens = _Ensemble([models[i] for i in keep], vectorize)
     make_opt = lambda lr: torch.optim.SGD(ens.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
     opt = make_opt(lr)
     ens.train()
@@ -101,14 +103,16 @@ def train_models(models:list,             # freshly initialized networks of one 
             with torch.no_grad(): m = resample(generator); images, targets = m.images, m.targets
         images, targets = images.detach(), targets.detach()
         n = len(images); b = min(batch_size, n)
-        perm = torch.rand(m_, n, generator=generator).argsort(1)
+        perm = torch.rand(m_, n, generator=generator).argsort(1)[keep]   # every model's order drawn, the kept ones used
         for i in range(0, n, b):
             idx = perm[:, i:i + b]
             x = images[idx]                                              # (M, b, C, H, W)
-            if dsa is not None: x = dsa(x.flatten(0, 1), generator).view_as(x)
+            if dsa is not None:                                          # drawn for all M x b images; image j of kept model k uses row k*b + j
+                rows = (torch.tensor(keep)[:, None] * idx.shape[1] + torch.arange(idx.shape[1])).flatten()
+                x = dsa.apply(x.flatten(0, 1), dsa.sample(m_ * idx.shape[1], generator, x.shape[-1]), rows).view_as(x)
             t = batch_targets(kind, x, None if kind == 'online' else targets[idx], labeler)
             logits = ens(x)
-            loss = sum(target_loss(logits[k], t[k], kind, temperature) for k in range(m_))
+            loss = sum(target_loss(logits[k], t[k], kind, temperature) for k in range(len(keep)))
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
         bar.update(1)
     bar.close()
@@ -200,7 +204,8 @@ def evaluate(synset,                       # a `SynSet`, or a tuple (images, tar
              temperature:float=1.0, seed:int=0,
              split:str='test',             # 'test' to report, 'val' to choose hyperparameters
              vectorize='auto', progress:bool=False, net_kwargs:dict=None,
-             protocol:str='dd_nb') -> EvalResult: # named preset (`PROTOCOLS`); explicit arguments override its values
+             protocol:str='dd_nb',         # named preset (`PROTOCOLS`); explicit arguments override its values
+             only=None) -> EvalResult:     # indices of the models trained here (see `06_distributed`); the result holds their accuracies only
     "Train `n_models` fresh networks on `synset` and score them on `data`'s `split`."
     check_choice(split, ('test', 'val'), 'split')
     preset = protocol_settings(protocol, data, (net_kwargs or {}).get('norm'))
@@ -231,7 +236,7 @@ def evaluate(synset,                       # a `SynSet`, or a tuple (images, tar
     models = [make_net(model, data, g, **(net_kwargs or {})) for _ in range(n_models)]
     aug = (DSA(dsa) if isinstance(dsa, str) else dsa) if dsa else None
     models = train_models(models, images, targets, n_epochs, lr, batch_size, momentum, weight_decay, aug, labeler,
-                          temperature, g, vectorize, progress, resample, drop_at)
+                          temperature, g, vectorize, progress, resample, drop_at, only)
     x, y = (data.x_test, data.y_test) if split == 'test' else (data.x_val, data.y_val)
     accs = accuracy(models, x, y)
     proto = dict(protocol=protocol, dataset=data.name, ipc=ipc, n_images=len(images), model=model, n_models=n_models, epochs=epochs,
@@ -241,7 +246,8 @@ def evaluate(synset,                       # a `SynSet`, or a tuple (images, tar
                  dsa=augment_name(dsa), labels=label_kind(targets, labeler),
                  temperature=temperature, seed=seed, split=split, selection='final epoch, no checkpoint selection',
                  vectorized=_use_vmap(models[0], vectorize), device=str(data.device), **({'resampled': 'every epoch'} if resample else {}),
-                 **({'net_kwargs': net_kwargs} if net_kwargs else {}), **({'overrides': overrides} if overrides else {}))
+                 **({'net_kwargs': net_kwargs} if net_kwargs else {}), **({'overrides': overrides} if overrides else {}),
+                 **({'only': [int(i) for i in only]} if only is not None else {}))
     return EvalResult(accs, proto, time.time() - t0)
 
 # %% ../nbs/04_train.ipynb #e79c6ea9
@@ -261,13 +267,14 @@ def baseline_key(data:DDData, ipc:int, seeds, eval_kwargs:dict) -> str:
 
 def random_baseline(data:DDData, ipc:int, seeds=(0, 1, 2),
                     cache:bool=False,    # reuse (or store) the result under the data root's cache/baselines folder
+                    evaluator=None,      # evaluates each subset: default `evaluate` (`06_distributed` passes its sharded one)
                     **eval_kwargs) -> EvalResult:
     "Evaluate one random real subset per seed (subset and models seeded by it); accuracies pooled."
     path = data_root()/'cache'/'baselines'/f'{data.name}-ipc{ipc}-{baseline_key(data, ipc, seeds, eval_kwargs)[:20]}.json'
     if cache and path.exists():
         d = json.loads(path.read_text())
         return EvalResult(d['accuracies'], d['protocol'] | {'cache': f'hit: {path}'}, d['seconds'])
-    res = [evaluate(random_subset(data, ipc, torch.Generator().manual_seed(1000 + s)), data, seed=s, **eval_kwargs) for s in seeds]
+    res = [(evaluator or evaluate)(random_subset(data, ipc, torch.Generator().manual_seed(1000 + s)), data, seed=s, **eval_kwargs) for s in seeds]
     r = combine(res, baseline='random real subset', subset_seeds=[1000 + s for s in seeds])
     if cache:
         atomic_write(path, lambda tmp: Path(tmp).write_text(json.dumps(r.to_dict())))
