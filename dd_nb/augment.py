@@ -149,32 +149,44 @@ class DCAugment:
         grid = F.affine_grid(theta.to(x), list(x.shape), align_corners=False)
         return F.grid_sample(x - fill, grid, mode=mode, padding_mode='zeros', align_corners=False) + fill
 
-    def __call__(self, x, generator:torch.Generator=None):
+    def sample(self, n:int, generator:torch.Generator=None, size:int=28) -> dict:
+        "Draw the op and every op's parameters for `n` images of `size`x`size` (all drawn, whichever op is chosen)."
+        g = generator
+        return dict(op=torch.randint(0, max(len(self.ops), 1), (n,), generator=g),
+                    shift=torch.randint(0, 2 * self.crop, (n, 2), generator=g) - self.crop,              # (dy, dx) pixels
+                    factor=torch.rand(n, 2, generator=g) * 2 * self.scale + 1 - self.scale,           # per axis
+                    degrees=torch.randint(-self.rotate, self.rotate, (n,), generator=g).float(),
+                    noise=torch.randn(n, 1, size, size, generator=g))                                  # one map, shared by the channels
+
+    def apply(self, x, params:dict, groups=None):
+        "Augment `x` with a draw from `sample`; image i uses row `groups[i]` (default: row i)."
         if not self.ops: return x
         n, c, h, w = x.shape
-        op = torch.randint(0, len(self.ops), (n,), generator=generator)
-        mean = x.detach().mean((0, 2, 3)).view(1, c, 1, 1)          # the batch's channel means
+        p = {k: v[torch.arange(n) if groups is None else torch.as_tensor(groups).cpu()] for k, v in params.items()}
+        mean = x.detach().mean((0, 2, 3)).view(1, c, 1, 1)          # the batch's channel means (the reference's fill)
         out = x
         for k, name in enumerate(self.ops):
-            idx = torch.nonzero(op == k).flatten()
+            idx = torch.nonzero(p['op'] == k).flatten()
             if len(idx) == 0: continue
             m, xs = len(idx), x[idx.to(x.device)]
             theta = torch.eye(2, 3).repeat(m, 1, 1)
             if name == 'crop':
-                shift = torch.randint(0, 2 * self.crop, (m, 2), generator=generator) - self.crop   # (dy, dx) in pixels
+                shift = p['shift'][idx]
                 theta[:, 0, 2], theta[:, 1, 2] = 2 * shift[:, 1] / w, 2 * shift[:, 0] / h
                 ys = self._warp(xs, theta, mean, 'nearest')
             elif name == 'scale':
-                f = torch.rand(m, 2, generator=generator) * 2 * self.scale + 1 - self.scale
-                size = (f * h).floor().clamp_min(1)                   # the reference's int(factor * size), both axes from the height
+                size = (p['factor'][idx] * h).floor().clamp_min(1)     # the reference's int(factor * size), both axes from the height
                 theta[:, 0, 0], theta[:, 1, 1] = h / size[:, 1], h / size[:, 0]
                 ys = self._warp(xs, theta, torch.zeros(()), 'nearest')
             elif name == 'rotate':
-                deg = torch.randint(-self.rotate, self.rotate, (m,), generator=generator).float()
-                a = torch.deg2rad(deg)
+                a = torch.deg2rad(p['degrees'][idx])
                 theta[:, 0, 0], theta[:, 0, 1], theta[:, 1, 0], theta[:, 1, 1] = a.cos(), -a.sin(), a.sin(), a.cos()
                 ys = self._warp(xs, theta, mean.mean(), 'bilinear')
             else:
-                ys = xs + self.noise * torch.randn(xs.shape, generator=generator).to(xs)
+                ys = xs + self.noise * p['noise'][idx].to(xs)
             out = out.index_copy(0, idx.to(x.device), ys)
         return out
+
+    def __call__(self, x, generator:torch.Generator=None):
+        "Draw and apply in one go, one draw per image."
+        return self.apply(x, self.sample(len(x), generator, x.shape[-1]))
