@@ -4,6 +4,7 @@ notebook nbs/13_hello.ipynb reads in its slow cells.
 
     python benchmarks/hello_digits.py recipe            # ~16 min on one CPU thread
     python benchmarks/hello_digits.py students          # needs the recipe file (the chosen settings come from it)
+    python benchmarks/hello_digits.py ranks             # LoRA-rank sweep + image update, IPC 10 (needs the recipe file)
 """
 import argparse, json, os, sys, time, platform
 from pathlib import Path
@@ -29,7 +30,7 @@ def machine():
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('stage', choices=['recipe', 'students'])
+    ap.add_argument('stage', choices=['recipe', 'students', 'ranks'])
     ap.add_argument('--ipcs', default='1,10')
     ap.add_argument('--seeds', default='0,1,2')
     ap.add_argument('--fit-steps', type=int, default=600)
@@ -44,6 +45,7 @@ def main():
         out = Path(a.out or RESULTS / 'hello_digits_recipe.json')
         out.write_text(json.dumps(rows, indent=1)); print('wrote', out); return
     grid = json.loads((RESULTS / 'hello_digits_recipe.json').read_text())
+    if a.stage == 'ranks': return ranks(digits, teacher, grid, a)
     ipcs, seeds = [int(i) for i in a.ipcs.split(',')], [int(s) for s in a.seeds.split(',')]
     clip = stand_in_clip(seed=0)
     proj = CLIPProjector(clip, digits.classes)
@@ -79,6 +81,37 @@ def main():
                machine=machine(), seeds=seeds)
     path = Path(a.out or RESULTS / 'hello_digits_students.json')
     path.write_text(json.dumps(out, indent=1)); print('wrote', path)
+
+
+RANKS = ((1, 1), (2, 2), (4, 2), (8, 4))
+
+
+def ranks(digits, teacher, grid, a):
+    "LoRA-rank sweep: fit history and stored size per (rank, head rank); IPC-10 students (5 models, seed 0) with each; image update at rank 4."
+    clip = stand_in_clip(); kw = best_setting(grid, 'teacher', 10)
+    views_val = dsa_views(digits.x_val)
+    rows = []
+    for r, hr in RANKS:
+        proj = CLIPProjector(clip, digits.classes, rank=r, head_rank=hr)
+        t0 = time.time(); hist = fit_projector(proj, digits, teacher.model, steps=a.fit_steps, eval_every=50, seed=0); fit_s = time.time() - t0
+        syn = with_labels(init_synset(digits, 10, generator=torch.Generator().manual_seed(100)), proj)
+        res = evaluate(syn, digits, n_models=5, seed=0, split='test', **kw)
+        rows.append(dict(rank=r, head_rank=hr, n_stored=proj.n_stored(), bytes=proj.storage_bytes(), history=hist, fit_seconds=fit_s,
+                         accuracies=res.accuracies, mean=res.mean, std=res.std, recipe=kw, eval_seconds=res.seconds))
+        print(r, hr, proj.n_stored(), hist[-1], res.accuracies, flush=True)
+        if (r, hr) == (4, 2):
+            from dd_nb.hello import update_images
+            upd = init_synset(digits, 10, generator=torch.Generator().manual_seed(100))
+            views0 = dsa_views(upd.images.detach(), 5, seed=7)
+            err0 = label_error(proj, teacher.model, views0)
+            loss = update_images(upd, proj, teacher.model, steps=100, lr=0.01)
+            err1 = label_error(proj, teacher.model, dsa_views(upd.images.detach(), 5, seed=7))
+            res_u = evaluate(with_labels(upd, proj), digits, n_models=5, seed=0, split='test', **kw)
+            update = dict(rank=r, head_rank=hr, steps=100, lr=0.01, before=err0, after=err1, loss=loss, accuracies=res_u.accuracies,
+                          mean=res_u.mean, std=res_u.std, accuracies_before=res.accuracies)
+            print('image update', err0, err1, res_u.accuracies, flush=True)
+    out = dict(rows=rows, image_update=update, fit_steps=a.fit_steps, machine=machine())
+    path = Path(a.out or RESULTS / 'hello_digits_ranks.json'); path.write_text(json.dumps(out, indent=1)); print('wrote', path)
 
 
 if __name__ == '__main__':
