@@ -33,7 +33,7 @@ def main():
     ap.add_argument('stage', choices=['recipe', 'students', 'ranks'])
     ap.add_argument('--ipcs', default='1,10')
     ap.add_argument('--seeds', default='0,1,2')
-    ap.add_argument('--fit-steps', type=int, default=600)
+    ap.add_argument('--fit-steps', type=int, default=1000)
     ap.add_argument('--out', default=None)
     a = ap.parse_args()
     torch.set_num_threads(int(os.environ.get('OMP_NUM_THREADS', 1)))
@@ -87,21 +87,21 @@ RANKS = ((1, 1), (2, 2), (4, 2), (8, 4))
 
 
 def ranks(digits, teacher, grid, a):
-    "LoRA-rank sweep: fit history and stored size per (rank, head rank); IPC-10 students (5 models, seed 0) with each; image update at rank 4."
-    clip = stand_in_clip(); kw = best_setting(grid, 'teacher', 10)
+    "LoRA-rank sweep: fit history and stored size per (rank, head rank); IPC-`ipc` students (5 models, seed 0) with each; image update at rank 4."
+    clip = stand_in_clip(); ipc = int(a.ipcs.split(',')[0]); kw = best_setting(grid, 'teacher', ipc)
     views_val = dsa_views(digits.x_val)
     rows = []
     for r, hr in RANKS:
         proj = CLIPProjector(clip, digits.classes, rank=r, head_rank=hr)
         t0 = time.time(); hist = fit_projector(proj, digits, teacher.model, steps=a.fit_steps, eval_every=50, seed=0); fit_s = time.time() - t0
-        syn = with_labels(init_synset(digits, 10, generator=torch.Generator().manual_seed(100)), proj)
+        syn = with_labels(init_synset(digits, ipc, generator=torch.Generator().manual_seed(100)), proj)
         res = evaluate(syn, digits, n_models=5, seed=0, split='test', **kw)
         rows.append(dict(rank=r, head_rank=hr, n_stored=proj.n_stored(), bytes=proj.storage_bytes(), history=hist, fit_seconds=fit_s,
                          accuracies=res.accuracies, mean=res.mean, std=res.std, recipe=kw, eval_seconds=res.seconds))
         print(r, hr, proj.n_stored(), hist[-1], res.accuracies, flush=True)
         if (r, hr) == (4, 2):
             from dd_nb.hello import update_images
-            upd = init_synset(digits, 10, generator=torch.Generator().manual_seed(100))
+            upd = init_synset(digits, ipc, generator=torch.Generator().manual_seed(100))
             views0 = dsa_views(upd.images.detach(), 5, seed=7)
             err0 = label_error(proj, teacher.model, views0)
             loss = update_images(upd, proj, teacher.model, steps=100, lr=0.01)
@@ -110,7 +110,7 @@ def ranks(digits, teacher, grid, a):
             update = dict(rank=r, head_rank=hr, steps=100, lr=0.01, before=err0, after=err1, loss=loss, accuracies=res_u.accuracies,
                           mean=res_u.mean, std=res_u.std, accuracies_before=res.accuracies)
             print('image update', err0, err1, res_u.accuracies, flush=True)
-    out = dict(rows=rows, image_update=update, fit_steps=a.fit_steps, machine=machine())
+    out = dict(rows=rows, image_update=update, fit_steps=a.fit_steps, ipc=ipc, machine=machine())
     path = Path(a.out or RESULTS / 'hello_digits_ranks.json'); path.write_text(json.dumps(out, indent=1)); print('wrote', path)
 
 
