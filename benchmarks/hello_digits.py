@@ -30,7 +30,7 @@ def machine():
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('stage', choices=['recipe', 'students', 'ranks'])
+    ap.add_argument('stage', choices=['recipe', 'students', 'ranks', 'projector'])
     ap.add_argument('--ipcs', default='1,10')
     ap.add_argument('--seeds', default='0,1,2')
     ap.add_argument('--fit-steps', type=int, default=1000)
@@ -46,6 +46,7 @@ def main():
         out.write_text(json.dumps(rows, indent=1)); print('wrote', out); return
     grid = json.loads((RESULTS / 'hello_digits_recipe.json').read_text())
     if a.stage == 'ranks': return ranks(digits, teacher, grid, a)
+    if a.stage == 'projector': return projector_seeds(digits, teacher, grid, a)
     ipcs, seeds = [int(i) for i in a.ipcs.split(',')], [int(s) for s in a.seeds.split(',')]
     clip = stand_in_clip(seed=0)
     proj = CLIPProjector(clip, digits.classes)
@@ -81,6 +82,26 @@ def main():
                machine=machine(), seeds=seeds)
     path = Path(a.out or RESULTS / 'hello_digits_students.json')
     path.write_text(json.dumps(out, indent=1)); print('wrote', path)
+
+
+def projector_seeds(digits, teacher, grid, a):
+    "Projector-labelled students with one projector per seed s (LoRA init and fitting seeded by s), so the spread includes the projector's."
+    clip = stand_in_clip(); rows = []
+    for ipc in [int(i) for i in a.ipcs.split(',')]:
+        kw = best_setting(grid, 'teacher', ipc); res, fits = [], []
+        for s in [int(x) for x in a.seeds.split(',')]:
+            proj = CLIPProjector(clip, digits.classes, seed=s)
+            t0 = time.time(); hist = fit_projector(proj, digits, teacher.model, steps=a.fit_steps, eval_every=100, seed=s)
+            fits.append(dict(seed=s, history=hist, seconds=time.time() - t0))
+            res.append(evaluate(with_labels(init_synset(digits, ipc, generator=torch.Generator().manual_seed(100 + s)), proj), digits,
+                                n_models=5, seed=s, split='test', **kw))
+            print(ipc, 'projector', s, hist[-1], res[-1].accuracies, flush=True)
+        r = combine(res)
+        rows.append(dict(source='projector online', ipc=ipc, mean=r.mean, std=r.std, accuracies=r.accuracies, bytes=proj.storage_bytes(),
+                         recipe=kw, seconds=r.seconds, fits=fits, n_stored=proj.n_stored(), projector_seeds='one projector per seed (init + fit)',
+                         protocol={k: v for k, v in r.protocol.items() if isinstance(v, (int, float, str, bool, list))}))
+    path = Path(a.out or RESULTS / 'hello_digits_projector_seeds.json')
+    path.write_text(json.dumps(dict(rows=rows, fit_steps=a.fit_steps, machine=machine()), indent=1)); print('wrote', path)
 
 
 RANKS = ((1, 1), (2, 2), (4, 2), (8, 4))
