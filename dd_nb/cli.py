@@ -9,14 +9,14 @@ from pathlib import Path
 import torch
 from .data import DATASETS, load_dataset, data_root, files_present
 from .core import check_choice, atomic_write, resolve_device
-from .synset import init_synset, load_synset, PixelSet, dataset_meta, INITS, pixel_ipc
+from .synset import init_synset, load_synset, PixelSet, dataset_meta, INITS, pixel_ipc, image_bytes_per_ipc
 from .train import PROTOCOLS
 from .distill import METHODS, get_method
 from .distributed import join, leave, is_main, world, distill, evaluate, random_baseline
 
 # %% auto #0
-__all__ = ['RECIPES', 'parse_options', 'method_options', 'describe_methods', 'build_parser', 'baseline_ipc', 'pixel_ipc_bytes',
-           'cmd_distill', 'read_synthetic', 'cmd_evaluate', 'cmd_prune', 'cmd_datasets', 'cmd_methods', 'main']
+__all__ = ['RECIPES', 'parse_options', 'method_options', 'describe_methods', 'build_parser', 'baseline_ipc', 'cmd_distill',
+           'read_synthetic', 'cmd_evaluate', 'cmd_prune', 'cmd_datasets', 'cmd_methods', 'main']
 
 # %% ../nbs/20_cli.ipynb #6fa2efdc
 # Default distillation settings per dataset (a method's own defaults apply to everything else).
@@ -153,13 +153,9 @@ def _evaluate_both(synset, data, args, log):
     ipc = baseline_ipc(synset, data)
     if ipc != synset.ipc: log(f'random baseline at equal bytes: {ipc} real images per class')
     rnd = random_baseline(data, ipc, seeds=tuple(range(args.random_seeds)), cache=not args.no_cache, **kw)
-    rnd.protocol.update(ipc=ipc, bytes=ipc * pixel_ipc_bytes(data))
+    rnd.protocol.update(ipc=ipc, bytes=ipc * image_bytes_per_ipc(data))
     if rnd.protocol.get('cache', '').startswith('hit'): log(f"random baseline: {rnd.protocol['cache']}")
     return res, rnd
-
-def pixel_ipc_bytes(data) -> int:
-    "float32 bytes of one image per class."
-    return data.n_classes * int(torch.tensor(data.shape).prod()) * 4
 
 def _report(method, data, ipc, res, rnd):
     p = res.protocol

@@ -17,7 +17,8 @@ from .core import check_choice, show_images, atomic_write, fmt_bytes, declared_o
 
 # %% auto #0
 __all__ = ['LABEL_KINDS', 'SYNSET_KINDS', 'INITS', 'dataset_meta', 'check_matches', 'Materialized', 'label_kind', 'batch_targets',
-           'Labeler', 'ModuleLabeler', 'as_labeler', 'SynSet', 'pixel_ipc', 'PixelSet', 'init_synset', 'load_synset']
+           'Labeler', 'ModuleLabeler', 'as_labeler', 'SynSet', 'image_bytes_per_ipc', 'pixel_ipc', 'PixelSet',
+           'init_synset', 'load_synset']
 
 # %% ../nbs/03_synset.ipynb #53da64ea
 def dataset_meta(data: DDData) -> dict:
@@ -163,11 +164,15 @@ class SynSet(nn.Module):
         return parts
 
 # %% ../nbs/03_synset.ipynb #bb72917c
+def image_bytes_per_ipc(data, dtype=torch.float32) -> int:
+    "Bytes of one image per class of `data` (a `DDData` or anything with `n_classes` and `shape`)."
+    n = data.n_classes * (torch.finfo(dtype).bits // 8)
+    for s in data.shape: n *= s
+    return n
+
 def pixel_ipc(nbytes:int, data, dtype=torch.float32) -> int:
-    "Images per class of a `PixelSet` on `data` (a `DDData` or anything with `n_classes` and `shape`) that fit in `nbytes` (rounded down)."
-    per_class = data.n_classes
-    for s in data.shape: per_class *= s
-    return int(nbytes // (per_class * (torch.finfo(dtype).bits // 8)))
+    "Images per class of a `PixelSet` on `data` that fit in `nbytes` (rounded down)."
+    return int(nbytes // image_bytes_per_ipc(data, dtype))
 
 # %% ../nbs/03_synset.ipynb #8515c456
 class PixelSet(SynSet):
