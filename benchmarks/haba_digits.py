@@ -78,7 +78,7 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     data = load_dataset('digits')
-    out = Path(a.out or RESULTS / ('haba_digits.json' if a.part == 'table' else 'haba_digits_hallucinators.json'))
+    out = Path(a.out or RESULTS / ('haba_digits_hallucinators.json' if a.part == 'hallucinators' else 'haba_digits.json'))   # the controls read and extend the table
     res = json.loads(out.read_text()) if out.exists() else dict(rows=[], settings={})
     res['settings'] = dict(hallucinators=HALL, budgets=BUDGETS, mtt=MTT_KW | dict(steps=MTT_STEPS), datadam=DAM_KW | dict(steps=DAM_STEPS),
                            lrs=LRS, evaluation=EVAL | dict(model='convnet', split='test', selection='final epoch'),
