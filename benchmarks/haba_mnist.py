@@ -17,7 +17,7 @@ memory); the budgets listed in `--distill` are also distilled and evaluated. On 
     DD_NB_DATA=/path/to/data python benchmarks/haba_mnist.py --device cuda --subset 1 --experts 20 --buffer-epochs 20 --steps 2000 --tag gpu
 """
 from __future__ import annotations
-import argparse, json, platform, resource, time
+import argparse, json, os, platform, resource, time
 from pathlib import Path
 import torch
 from dd_nb.data import load_dataset
@@ -82,7 +82,7 @@ def main():
     buffer_seconds = buf.info.get('seconds') if not buf.info.get('loaded') else buf.info.get('seconds')
     print(f'{buf}: {buffer_seconds} s to build (loaded from cache: {buf.info.get("loaded")}); last expert {buf.info["last_expert_val_accuracy"]:.1f}% on validation', flush=True)
     out = dict(settings=vars(a) | dict(hallucinators=HALL, n_train_used=len(data.y_train), machine=f'{platform.machine()} {platform.processor()}, '
-               f'{torch.get_num_threads()} torch threads, {a.device}' + ('' if a.device != 'cpu' else ', CPU shared with other jobs')),
+               f'{torch.get_num_threads()} torch threads, {a.device}, load average {os.getloadavg()[0]:.1f} at start'),
                buffer=dict(info=buf.info), rows=[])
     for budget in a.budgets:
         b = BUDGETS[budget]

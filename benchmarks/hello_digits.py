@@ -5,6 +5,7 @@ notebook nbs/13_hello.ipynb reads in its slow cells.
     python benchmarks/hello_digits.py recipe            # ~16 min on one CPU thread
     python benchmarks/hello_digits.py students          # needs the recipe file (the chosen settings come from it)
     python benchmarks/hello_digits.py ranks             # LoRA-rank sweep + image update, IPC 10 (needs the recipe file)
+    python benchmarks/hello_digits.py loss              # the student loss: KD (T^2 KL) vs the paper's MSE + beta x CE (validation split)
 """
 import argparse, json, os, sys, time, platform
 from pathlib import Path
@@ -25,12 +26,12 @@ def best_setting(rows, source, ipc):
 
 
 def machine():
-    return dict(threads=torch.get_num_threads(), cpu=platform.processor() or platform.machine(), note='CPU shared with other jobs')
+    return dict(threads=torch.get_num_threads(), cpu=platform.processor() or platform.machine(), load_average_1min=round(os.getloadavg()[0], 2))
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('stage', choices=['recipe', 'students', 'ranks', 'projector'])
+    ap.add_argument('stage', choices=['recipe', 'students', 'ranks', 'projector', 'loss'])
     ap.add_argument('--ipcs', default='1,10')
     ap.add_argument('--seeds', default='0,1,2')
     ap.add_argument('--fit-steps', type=int, default=1000)
@@ -47,6 +48,7 @@ def main():
     grid = json.loads((RESULTS / 'hello_digits_recipe.json').read_text())
     if a.stage == 'ranks': return ranks(digits, teacher, grid, a)
     if a.stage == 'projector': return projector_seeds(digits, teacher, grid, a)
+    if a.stage == 'loss': return loss_study(digits, teacher, grid, a)
     ipcs, seeds = [int(i) for i in a.ipcs.split(',')], [int(s) for s in a.seeds.split(',')]
     clip = stand_in_clip(seed=0)
     proj = CLIPProjector(clip, digits.classes)
@@ -102,6 +104,26 @@ def projector_seeds(digits, teacher, grid, a):
                          protocol={k: v for k, v in r.protocol.items() if isinstance(v, (int, float, str, bool, list))}))
     path = Path(a.out or RESULTS / 'hello_digits_projector_seeds.json')
     path.write_text(json.dumps(dict(rows=rows, fit_steps=a.fit_steps, machine=machine()), indent=1)); print('wrote', path)
+
+
+LOSSES = [dict(online_loss='kd', hard_weight=0.0), dict(online_loss='kd', hard_weight=0.1), dict(online_loss='kd', hard_weight=1.0),
+          dict(online_loss='mse', hard_weight=0.0), dict(online_loss='mse', hard_weight=0.1), dict(online_loss='mse', hard_weight=1.0)]
+
+
+def loss_study(digits, teacher, grid, a):
+    "Teacher-labelled students (validation split, 2 seeds x 3 models) under each student loss, at each IPC's chosen lr / epochs / T."
+    rows = []
+    for ipc in [int(i) for i in a.ipcs.split(',')]:
+        kw = best_setting(grid, 'teacher', ipc)
+        for loss in LOSSES:
+            res = [evaluate(with_labels(init_synset(digits, ipc, generator=torch.Generator().manual_seed(100 + s)), teacher.model), digits,
+                            n_models=3, seed=s, split='val', **kw, **loss) for s in (0, 1)]
+            r = combine(res)
+            rows.append(dict(ipc=ipc, **loss, recipe=kw, mean=r.mean, std=r.std, accuracies=r.accuracies, seconds=r.seconds))
+            print(ipc, loss, f'{r.mean:.1f} ± {r.std:.1f}', flush=True)
+    path = Path(a.out or RESULTS / 'hello_digits_loss.json')
+    path.write_text(json.dumps(dict(rows=rows, split='val', protocol='2 seeds (random real init 100+s) x 3 ConvNets, final epoch', machine=machine()), indent=1))
+    print('wrote', path)
 
 
 RANKS = ((1, 1), (2, 2), (4, 2), (8, 4))

@@ -25,7 +25,7 @@ def run_all(path: Path) -> tuple:
     try:
         sh.run_all(nb, exc_stop=True)
         return time.time() - t0, None
-    except Exception as e:
+    except (Exception, SystemExit) as e:   # a cell that calls sys.exit (argparse on the kernel's argv) fails Run All too
         return time.time() - t0, f'{type(e).__name__}: {str(e)[:300]}'
 
 

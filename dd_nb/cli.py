@@ -15,8 +15,9 @@ from .distill import METHODS, get_method
 from .distributed import join, leave, is_main, world, distill, evaluate, random_baseline
 
 # %% auto #0
-__all__ = ['RECIPES', 'parse_options', 'method_options', 'describe_methods', 'build_parser', 'baseline_ipc', 'cmd_distill',
-           'read_synthetic', 'cmd_evaluate', 'cmd_prune', 'cmd_datasets', 'cmd_methods', 'main']
+__all__ = ['RECIPES', 'parse_options', 'method_options', 'describe_methods', 'build_parser', 'baseline_ipc', 'attach_labels',
+           'save_labeler', 'cmd_distill', 'read_synthetic', 'cmd_evaluate', 'cmd_prune', 'cmd_datasets', 'cmd_methods',
+           'main']
 
 # %% ../nbs/20_cli.ipynb #6fa2efdc
 # Default distillation settings per dataset (a method's own defaults apply to everything else).
@@ -72,6 +73,7 @@ def build_parser():
     d.add_argument('--data-root', default=None, help='data root (default $DD_NB_DATA or ~/.cache/dd_nb)')
     _device_arg(d)
     _eval_args(d)
+    _label_args(d)
     d.add_argument('--no-eval', action='store_true', help='skip evaluation')
     d.add_argument('--quiet', action='store_true', help='no progress bars')
     e = sub.add_parser('evaluate', help='evaluate a run folder, a dd_nb .safetensors file, a .pt pair or an .npz (any codebase\'s set)')
@@ -82,7 +84,7 @@ def build_parser():
                    help="how the images are scaled (required for .pt, and for .npz without mean/std arrays): 'pixels' (values in [0, 1]), "
                         "'dd_nb' (normalized with dd_nb's statistics) or 'MEAN/STD' with comma-separated per-channel values, "
                         "e.g. 0.1307/0.3081 (the DC/DSA/DM code's MNIST statistics)")
-    e.add_argument('--data-root', default=None); _eval_args(e); _device_arg(e)
+    e.add_argument('--data-root', default=None); _eval_args(e); _device_arg(e); _label_args(e, ('--label-source',))
     e.add_argument('--seed', type=int, default=None, help="evaluation seed (default: the run's, from metrics.json, else 0)")
     e.add_argument('--quiet', action='store_true')
     r = sub.add_parser('prune', help='score real training samples and write a kept-sample file (GoldFromOres)')
@@ -100,6 +102,14 @@ def build_parser():
 
 def _device_arg(p):
     p.add_argument('--device', default='auto', help="auto (CUDA when there is one), cpu, cuda or cuda:N; checked before any work")
+
+def _label_args(p, flags=('--labels', '--label-source')):   # `evaluate` has --labels for a labels file: --label-source only
+    p.add_argument(*flags, dest='label_source', default='hard',
+                   help="what the evaluation students fit: hard (the set's own labels), teacher (a teacher network labels every "
+                        "augmented batch) or projector (HeLlO's CLIP + LoRA projector does); see 13_hello")
+    p.add_argument('--clip', default='stand-in', help="CLIP of the projector: stand-in (shipped, MNIST-pretrained) or MODEL:PRETRAINED (open_clip)")
+    p.add_argument('--teacher-epochs', type=int, default=50, help='epochs of the teacher behind --labels teacher|projector (default 50)')
+    p.add_argument('--projector-steps', type=int, default=1000, help='fitting steps of the projector (default 1000)')
 
 def _eval_args(p):
     p.add_argument('--eval-model', default='convnet', help='evaluation architecture (default convnet)')
@@ -123,6 +133,13 @@ def _check_args(args):
     need('eval_epochs', lambda v: v >= 1, 'must be at least 1 epoch')
     need('random_seeds', lambda v: v >= 1, 'must be at least 1 random subset for the baseline')
     if getattr(args, 'protocol', None) is not None: check_choice(args.protocol, PROTOCOLS, 'evaluation protocol')
+    if getattr(args, 'label_source', None) is not None:
+        check_choice(args.label_source, ('hard', 'teacher', 'projector'), 'label source')
+        need('teacher_epochs', lambda v: v >= 1, 'must be at least 1 epoch')
+        need('projector_steps', lambda v: v >= 1, 'must be at least 1 step')
+        c = args.clip
+        if c != 'stand-in' and not (c.count(':') == 1 and all(c.split(':'))):
+            raise ValueError(f"--clip {c!r}: write stand-in or MODEL:PRETRAINED, e.g. ViT-B-32:openai")
     if args.command == 'prune': need('keep', lambda v: 0 < v <= 1, 'must be a fraction of every class in (0, 1]')
     need('epochs', lambda v: v >= 1, 'must be at least 1 scorer epoch')
     if getattr(args, 'init', None) is not None: check_choice(args.init, INITS, 'init')
@@ -140,29 +157,58 @@ def _save_grid(synset, path, data):
     ax = synset.show(data=data); ax.figure.savefig(path, bbox_inches='tight', dpi=120); plt.close(ax.figure)
 
 def baseline_ipc(synset, data) -> int:
-    "Images per class of the random baseline: as many as fit in the set's bytes (equal bytes), at least one."
-    return max(1, pixel_ipc(sum(synset.storage().values()), data))
+    "Images per class of the random baseline: as many as fit in the set's bytes (equal bytes), at least one; a labeler's bytes are left out, because the baseline gets the same labeler."
+    parts = synset.storage()
+    return max(1, pixel_ipc(sum(parts.values()) - parts.get('labeler', 0), data))
 
-def _evaluate_both(synset, data, args, log):
-    "Evaluate the set and the same-recipe random baseline at equal bytes; returns both results."
-    protocol = getattr(args, 'protocol', 'dd_nb')
-    epochs = args.eval_epochs or (RECIPES.get(data.name, {}).get('eval_epochs') if protocol == 'dd_nb' else None)
-    kw = dict(model=args.eval_model, n_models=args.eval_models, epochs=epochs, protocol=protocol)
+def attach_labels(synset, data, args, log=print) -> dict:
+    "Give `synset` the label source `--labels` names (`13_hello`'s `label_source`: teacher and projector cached under the data root); returns its description."
+    if args.label_source == 'hard': return {}
+    from dd_nb.hello import label_source
+    log(f'label source: {args.label_source} (trained once per dataset and seed, then loaded from the data root\'s cache)')
+    lab, student, info = label_source(args.label_source, data, synset.ipc, seed=args.seed, clip=args.clip, teacher_epochs=args.teacher_epochs,
+                                      projector_steps=args.projector_steps, progress=not args.quiet)
+    synset.labeler = lab
+    t = info['teacher']
+    log(f"teacher: {t['params']:,} parameters, {t['val_acc']:.1f} % on the validation split ({t['cache'].split(':')[0]})")
+    if 'projector' in info:
+        p = info['projector']
+        log(f"projector on {p['clip']}: {p['n_stored']:,} stored parameters; agreement with the teacher on augmented validation images "
+            f"{p['zero_shot']['agree']:.1f} % zero-shot -> {p['fitted']['agree']:.1f} % fitted ({p['cache'].split(':')[0]})")
+    return info | dict(student_recipe=student, labeler_bytes=lab.storage_bytes())
+
+def save_labeler(labeler, folder, source:str) -> Path:
+    "Write the labeler a run used into its run folder: the teacher's weights, or the projector's peft adapter files."
+    if source == 'projector':
+        from dd_nb.hello import save_projector
+        return save_projector(labeler, Path(folder)/'projector')
+    from safetensors.torch import save_file
+    path = Path(folder)/'teacher.safetensors'
+    atomic_write(path, lambda tmp: save_file({k: v.detach().cpu().contiguous() for k, v in labeler.state_dict().items()}, tmp))
+    return path
+
+def _evaluate_both(synset, data, args, log, student:dict=None):
+    "Evaluate the set and the same-recipe random baseline at equal bytes (and the same label source); returns both results."
+    protocol, student = getattr(args, 'protocol', 'dd_nb'), student or {}
+    epochs = args.eval_epochs or student.get('epochs') or (RECIPES.get(data.name, {}).get('eval_epochs') if protocol == 'dd_nb' else None)
+    kw = dict(model=args.eval_model, n_models=args.eval_models, epochs=epochs, protocol=protocol) | {k: student[k] for k in ('lr', 'temperature') if k in student}
     log(f"evaluating: {args.eval_models} x {args.eval_model}, protocol {protocol}" + (f', {epochs} epochs' if epochs else '') + ' ...')
     res = evaluate(synset, data, seed=args.seed, progress=not args.quiet, **kw)
     ipc = baseline_ipc(synset, data)
     if ipc != synset.ipc: log(f'random baseline at equal bytes: {ipc} real images per class')
-    rnd = random_baseline(data, ipc, seeds=tuple(range(args.random_seeds)), cache=not args.no_cache, **kw)
+    rnd = random_baseline(data, ipc, seeds=tuple(range(args.random_seeds)), cache=not args.no_cache, labeler=synset.labeler, **kw)
     rnd.protocol.update(ipc=ipc, bytes=ipc * image_bytes_per_ipc(data))
     if rnd.protocol.get('cache', '').startswith('hit'): log(f"random baseline: {rnd.protocol['cache']}")
     return res, rnd
 
 def _report(method, data, ipc, res, rnd):
     p = res.protocol
-    return (f"{method} on {data.name}, IPC {ipc}: {res.mean:.1f} ± {res.std:.1f} %   random real (IPC {rnd.protocol['ipc']}, equal bytes): "
+    same = ', same labels' if p['labels'] == 'online' else ''
+    labels = f", labels online (loss {p['online_loss']}, T {p['temperature']:g})" if p['labels'] == 'online' else ''
+    return (f"{method} on {data.name}, IPC {ipc}: {res.mean:.1f} ± {res.std:.1f} %   random real (IPC {rnd.protocol['ipc']}, equal bytes{same}): "
             f"{rnd.mean:.1f} ± {rnd.std:.1f} %\n"
             f"  protocol {p['protocol']}: {p['n_models']} x {p['model']} trained {p.get('epochs_trained', p['epochs'])} epochs on the synthetic set "
-            f"(SGD lr {p['lr']}, momentum {p['momentum']}, wd {p['weight_decay']}, {p['lr_schedule']}, augmentation {p['dsa']}), "
+            f"(SGD lr {p['lr']}, momentum {p['momentum']}, wd {p['weight_decay']}, {p['lr_schedule']}, augmentation {p['dsa']}{labels}), "
             f"final-epoch {p['split']} accuracy; random: {len(rnd.accuracies)} models over {len(rnd.protocol['subset_seeds'])} random subsets, same recipe")
 
 def _warn_scale(synset, data, lr, log):
@@ -199,12 +245,15 @@ def cmd_distill(args, log=print):
                   checkpoint=out/'checkpoint.pt', progress=not args.quiet, **obj_opts)
     if is_main(): synset.export(out/'synset.safetensors'); synset.save(out/'state.safetensors'); _save_grid(synset, out/'grid.png', data)
     scale = _warn_scale(synset, data, run.config['lrs'].get('images'), log)
+    labels = attach_labels(synset, data, args, log)
+    if labels and is_main(): save_labeler(synset.labeler, out, args.label_source)
     metrics = dict(method=args.method, dataset=args.dataset, ipc=args.ipc, bytes_total=int(sum(synset.storage().values())),
                    storage=synset.storage(), distill_seconds=run.seconds, image_scale=scale, final_loss=run.history[-1]['loss'] if run.history else None,
                    protocol=dict(distill=run.config | dict(init=args.init, batch_real=obj_opts.get('batch_real'), synset_options=set_opts,
-                                                           pool=data.note, n_train=len(data.y_train))))
+                                                           pool=data.note, n_train=len(data.y_train))),
+                   labels=labels or dict(labels='hard'))
     if not args.no_eval:
-        res, rnd = _evaluate_both(synset, data, args, log)
+        res, rnd = _evaluate_both(synset, data, args, log, labels.get('student_recipe'))
         metrics.update(accuracy_mean=res.mean, accuracy_std=res.std, accuracies=res.accuracies, random_mean=rnd.mean, random_std=rnd.std,
                        random_accuracies=rnd.accuracies, random_ipc=rnd.protocol['ipc'], random_bytes=rnd.protocol['bytes'])
         metrics['protocol'].update(evaluation=res.protocol, random=rnd.protocol)
@@ -288,11 +337,13 @@ def cmd_evaluate(args, log=print):
     if args.seed is None:
         mj = file.parent/'metrics.json'
         args.seed = json.loads(mj.read_text()).get('protocol', {}).get('evaluation', {}).get('seed', 0) if path.is_dir() and mj.exists() else 0
-    res, rnd = _evaluate_both(syn, data, args, log)
+    labels = attach_labels(syn, data, args, log)
+    res, rnd = _evaluate_both(syn, data, args, log, labels.get('student_recipe'))
     label = json.loads((file.parent/'metrics.json').read_text()).get('method', path.name) if path.is_dir() and (file.parent/'metrics.json').exists() else file.name
     log(_report(label, data, syn.ipc, res, rnd))
     return dict(accuracy_mean=res.mean, accuracy_std=res.std, accuracies=res.accuracies, random_mean=rnd.mean, random_std=rnd.std,
-                random_ipc=rnd.protocol['ipc'], random_bytes=rnd.protocol['bytes'], protocol=res.protocol)
+                random_ipc=rnd.protocol['ipc'], random_bytes=rnd.protocol['bytes'], protocol=res.protocol, labels=labels or dict(labels='hard'),
+                bytes_total=int(sum(syn.storage().values())))
 
 def cmd_prune(args, log=print):
     _check_args(args)
@@ -334,5 +385,4 @@ def main(argv=None):
     return result if argv is not None else None  # the console script exits 0 (a returned dict would be an error exit)
 
 # %% ../nbs/20_cli.ipynb #614a46de
-#| eval: false
-if __name__ == '__main__': main()   # `python -m dd_nb.cli ...`, and so `torchrun --nproc_per_node N -m dd_nb.cli ...`
+if __name__ == '__main__' and 'get_ipython' not in globals(): main()   # `python -m dd_nb.cli ...` and `torchrun ... -m dd_nb.cli ...`; not in a notebook

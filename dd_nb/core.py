@@ -11,8 +11,8 @@ import torch
 from fastcore.docments import docments
 
 # %% auto #0
-__all__ = ['check_choice', 'Option', 'declared_options', 'check_option', 'atomic_write', 'recompute_requested', 'cached',
-           'fmt_bytes', 'show_images', 'LineProgress', 'progress_bar', 'resolve_device']
+__all__ = ['check_choice', 'Option', 'declared_options', 'check_option', 'atomic_write', 'recompute_requested',
+           'find_results_dir', 'cached', 'fmt_bytes', 'show_images', 'LineProgress', 'progress_bar', 'resolve_device']
 
 # %% ../nbs/00_core.ipynb #6cd1e73b
 def check_choice(value, choices, what):
@@ -72,6 +72,13 @@ def atomic_write(path, write) -> Path:
 def recompute_requested() -> bool:
     "True when the environment asks notebooks to recompute their cached heavy results (`DD_NB_RECOMPUTE` set, not '0')."
     return os.environ.get('DD_NB_RECOMPUTE', '0') not in ('', '0')
+
+def find_results_dir(start=None) -> Path:
+    "The repository's `benchmarks/results` folder, found from `start` (default: the working directory) or a parent of it."
+    start = Path(start or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        if (folder/'benchmarks').is_dir(): return folder/'benchmarks'/'results'
+    raise FileNotFoundError(f"no benchmarks/ folder in '{start}' or above it: run the notebook from the dd_nb repository")
 
 def cached(path,                         # JSON file holding the result
            compute,                      # () -> a JSON-able result (dicts, lists, numbers, strings)

@@ -4,15 +4,15 @@
 
 # %% ../nbs/13_hello.ipynb #84f59f43
 from __future__ import annotations
-import copy, importlib.util, json, math, os, time
+import copy, hashlib, importlib.util, json, math, os, shutil, time
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .core import check_choice, fmt_bytes, show_images, progress_bar
-from .data import DDData
+from .core import check_choice, fmt_bytes, show_images, progress_bar, atomic_write
+from .data import DDData, data_root
 from .nets import make_net
 from .augment import DSA
 from .synset import Labeler, ModuleLabeler, as_labeler, init_synset, dataset_meta
@@ -20,11 +20,12 @@ from .train import evaluate, combine, accuracy, EvalResult
 
 # %% auto #0
 __all__ = ['QUICK_TEACHER', 'OPENAI_MEAN', 'OPENAI_STD', 'STAND_IN_CONFIG', 'WEIGHTS_DIR', 'PROMPTS', 'DIGIT_NAMES',
-           'VIT_TARGETS', 'LABEL_STORES', 'soft_label_bytes', 'lora_params', 'TeacherRun', 'train_teacher',
-           'WeakTeachers', 'dsa_views', 'with_labels', 'recipe_study', 'recipe_grid', 'CLIPBundle', 'stand_in_clip',
-           'load_clip', 'class_names', 'text_head', 'CLIPProjector', 'lora_grads', 'save_projector', 'load_projector',
-           'label_error', 'fit_projector', 'plot_fit', 'confusion', 'plot_confusions', 'StoredLabels', 'update_images',
-           'label_explorer', 'label_bytes_table', 'crossover']
+           'VIT_TARGETS', 'LABEL_STORES', 'LABEL_SOURCES', 'ONLINE_RECIPES', 'LABELS_RECIPE', 'soft_label_bytes',
+           'lora_params', 'TeacherRun', 'train_teacher', 'WeakTeachers', 'dsa_views', 'with_labels', 'recipe_study',
+           'recipe_grid', 'CLIPBundle', 'stand_in_clip', 'load_clip', 'class_names', 'text_head', 'CLIPProjector',
+           'lora_grads', 'save_projector', 'load_projector', 'label_error', 'fit_projector', 'plot_fit', 'confusion',
+           'plot_confusions', 'StoredLabels', 'update_images', 'label_explorer', 'label_bytes_table', 'crossover',
+           'online_recipe', 'cached_teacher', 'clip_for', 'cached_projector', 'label_source']
 
 # %% ../nbs/13_hello.ipynb #22e014de
 def soft_label_bytes(n_images:int, n_classes:int, epochs:int=300,
@@ -464,3 +465,80 @@ def label_bytes_table(n_classes:int, ipcs, epochs:dict, projector_params:int, te
 def crossover(projector_bytes:int, n_classes:int, bytes_per_value:int=2) -> float:
     "Image-epochs (images x epochs) beyond which stored soft labels cost more than the projector: projector bytes / (classes x bytes)."
     return projector_bytes / (n_classes * bytes_per_value)
+
+# %% ../nbs/13_hello.ipynb #3c7e077f
+LABEL_SOURCES = ('hard', 'teacher', 'projector')
+# chosen on the digits' validation split (the recipe grid above), keyed by images per class
+ONLINE_RECIPES = {1: dict(lr=0.1, epochs=1000, temperature=4.0), 10: dict(lr=0.1, epochs=1000, temperature=1.0)}
+LABELS_RECIPE = 1   # bump when teacher or projector training changes what a seed produces: cached ones are retrained
+
+def online_recipe(ipc:int) -> dict:
+    "Student settings for online labels at `ipc` images per class: those chosen for the largest chosen IPC not above it."
+    if not isinstance(ipc, int) or ipc < 1: raise ValueError(f'ipc {ipc!r}: must be a positive integer')
+    return dict(ONLINE_RECIPES[max(k for k in ONLINE_RECIPES if k <= ipc)])
+
+def _labels_key(data:DDData, **settings) -> str:
+    "Hash of the training data and everything a cached teacher or projector depends on."
+    spec = dict(dataset=data.name, note=data.note, n_train=len(data.y_train), shape=list(data.shape), torch=torch.__version__,
+                ids=hashlib.sha1(data.train_ids.cpu().numpy().tobytes()).hexdigest(), recipe=LABELS_RECIPE, **settings)
+    return hashlib.sha1(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+def cached_teacher(data:DDData, epochs:int=50, seed:int=0,
+                   cache:bool=True,       # reuse (or store) it under the data root's cache/teachers
+                   progress:bool=False) -> tuple:
+    "(teacher network in eval mode, info) trained with `train_teacher`'s recipe on `data`'s training split."
+    from safetensors.torch import load_file, save_file
+    key = _labels_key(data, kind='teacher', epochs=epochs, seed=seed)
+    path = data_root()/'cache'/'teachers'/f'{data.name}-{key}.safetensors'; meta = path.with_suffix('.json')
+    if cache and path.exists() and meta.exists():
+        net = make_net('convnet', data, torch.Generator().manual_seed(seed))
+        net.load_state_dict(load_file(str(path), device=str(data.device)))
+        return net.eval(), json.loads(meta.read_text()) | dict(cache=f'hit: {path}')
+    run = train_teacher(data, epochs=epochs, seed=seed, checkpoints=(), progress=progress)
+    info = dict(key=key, protocol=run.protocol, val_acc=run.val_acc[epochs], seconds=round(run.seconds, 1),
+                params=sum(p.numel() for p in run.model.parameters()))
+    if cache:
+        atomic_write(path, lambda tmp: save_file({k: v.detach().cpu().contiguous() for k, v in run.model.state_dict().items()}, tmp))
+        atomic_write(meta, lambda tmp: Path(tmp).write_text(json.dumps(info, indent=1)))
+        info = info | dict(cache=f'stored: {path}')
+    return run.model.eval(), info
+
+def clip_for(name:str='stand-in') -> CLIPBundle:
+    "'stand-in' (the shipped MNIST-pretrained CLIP) or 'MODEL:PRETRAINED' for open_clip (e.g. 'ViT-B-32:openai')."
+    if name == 'stand-in': return stand_in_clip()
+    model, sep, tag = name.partition(':')
+    if not (sep and model and tag): raise ValueError(f"clip {name!r}: write 'stand-in' or MODEL:PRETRAINED, e.g. ViT-B-32:openai")
+    return load_clip(model, tag)
+
+def cached_projector(data:DDData, teacher, teacher_key:str, clip:str='stand-in', steps:int=1000, seed:int=0,
+                     cache:bool=True, progress:bool=False) -> tuple:
+    "(projector fitted to `teacher` on `data`, info), stored as peft adapter files under the data root's cache/projectors."
+    bundle = clip_for(clip)
+    key = _labels_key(data, kind='projector', teacher=teacher_key, clip=bundle.name, steps=steps, seed=seed)
+    folder = data_root()/'cache'/'projectors'/f'{data.name}-{key}'
+    if cache and (folder/'fit.json').exists():
+        proj = load_projector(bundle, folder).to(data.device)
+        return proj, json.loads((folder/'fit.json').read_text()) | dict(cache=f'hit: {folder}')
+    proj = CLIPProjector(bundle, data.classes, seed=seed).to(data.device)
+    t0 = time.time()
+    hist = fit_projector(proj, data, teacher, steps=steps, seed=seed, eval_every=max(steps // 5, 1), progress=progress)
+    info = dict(clip=bundle.name, steps=steps, seed=seed, n_stored=proj.n_stored(), seconds=round(time.time() - t0, 1),
+                zero_shot=hist[0], fitted=hist[-1])
+    if cache:   # written beside, then renamed: the folder appears whole or not at all
+        tmp = folder.with_name(f'{folder.name}.tmp{os.getpid()}'); shutil.rmtree(tmp, ignore_errors=True)
+        save_projector(proj, tmp); (tmp/'fit.json').write_text(json.dumps(info, indent=1))
+        shutil.rmtree(folder, ignore_errors=True); tmp.rename(folder)
+        info = info | dict(cache=f'stored: {folder}')
+    return proj, info
+
+def label_source(name:str,                 # one of `LABEL_SOURCES`
+                 data:DDData, ipc:int,     # the dataset, and the images per class of the set to be labelled
+                 seed:int=0, clip:str='stand-in', teacher_epochs:int=50, projector_steps:int=1000,
+                 cache:bool=True, progress:bool=False) -> tuple:
+    "(labeler or None, student settings for `evaluate`, description) of label source `name` for a set of `ipc` images per class."
+    check_choice(name, LABEL_SOURCES, 'label source')
+    if name == 'hard': return None, {}, dict(labels='hard')
+    teacher, tinfo = cached_teacher(data, teacher_epochs, seed, cache, progress)
+    if name == 'teacher': return ModuleLabeler(teacher), online_recipe(ipc), dict(labels='teacher', teacher=tinfo)
+    proj, pinfo = cached_projector(data, teacher, tinfo['key'], clip, projector_steps, seed, cache, progress)
+    return proj, online_recipe(ipc), dict(labels='projector', teacher=tinfo, projector=pinfo)

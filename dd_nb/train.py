@@ -20,11 +20,14 @@ from .augment import DSA, DCAugment
 from .synset import SynSet, PixelSet, init_synset, dataset_meta, check_matches, label_kind, batch_targets
 
 # %% auto #0
-__all__ = ['PROTOCOLS', 'DSA_ALL', 'BASELINE_RECIPE', 'soft_cross_entropy', 'kd_loss', 'target_loss', 'train_models', 'accuracy',
-           'EvalResult', 'combine', 'protocol_settings', 'schedule_epochs', 'augment_name', 'evaluate', 'random_subset',
-           'baseline_key', 'random_baseline', 'whole_data']
+__all__ = ['ONLINE_LOSSES', 'PROTOCOLS', 'DSA_ALL', 'BASELINE_RECIPE', 'soft_cross_entropy', 'kd_loss', 'prob_mse_loss',
+           'target_loss', 'train_models', 'accuracy', 'EvalResult', 'combine', 'protocol_settings', 'schedule_epochs',
+           'augment_name', 'evaluate', 'random_subset', 'module_digest', 'baseline_key', 'random_baseline',
+           'whole_data']
 
 # %% ../nbs/04_train.ipynb #32a226b3
+ONLINE_LOSSES = ('kd', 'mse')
+
 def soft_cross_entropy(logits, probs):
     "Cross-entropy against target probabilities (one row per sample)."
     return -(probs * logits.log_softmax(-1)).sum(-1).mean()
@@ -34,12 +37,27 @@ def kd_loss(student_logits, teacher_logits, temperature:float=1.0):
     t = temperature
     return F.kl_div((student_logits / t).log_softmax(-1), (teacher_logits / t).log_softmax(-1), log_target=True, reduction='batchmean') * t * t
 
-def target_loss(logits, targets, kind:str, temperature:float=1.0):
+def prob_mse_loss(student_logits, teacher_logits, temperature:float=1.0):
+    "HeLlO's student loss: squared distance between softmax(student/T) and softmax(teacher/T), summed over classes, averaged over the batch."
+    t = temperature
+    return ((student_logits / t).softmax(-1) - (teacher_logits / t).softmax(-1)).square().sum(-1).mean()
+
+def target_loss(logits, targets, kind:str, temperature:float=1.0,
+                online_loss:str='kd',   # 'kd' or 'mse' (`ONLINE_LOSSES`), for kind 'online'
+                classes=None,           # class ids of the batch, for `hard_weight`
+                hard_weight:float=0.0): # + hard_weight x cross-entropy to `classes` (kind 'online' only)
     "Loss for label `kind` (see `label_kind`): 'hard' (class ids), 'soft' (probabilities) or 'online' (a labeler's logits)."
     if kind == 'hard': return F.cross_entropy(logits, targets)
     if kind == 'soft': return soft_cross_entropy(logits, targets)
-    if kind == 'online': return kd_loss(logits, targets, temperature)
+    if kind == 'online':
+        check_choice(online_loss, ONLINE_LOSSES, 'online loss')
+        loss = (kd_loss if online_loss == 'kd' else prob_mse_loss)(logits, targets, temperature)
+        if hard_weight:
+            if classes is None: raise ValueError("hard_weight needs the class ids of the batch (classes=None)")
+            loss = loss + hard_weight * F.cross_entropy(logits, classes)
+        return loss
     raise ValueError(f"unknown label kind {kind!r}; choose one of: hard, soft, online")
+
 
 # %% ../nbs/04_train.ipynb #3dad578a
 def _has_batchnorm(model): return any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in model.modules())
@@ -87,9 +105,12 @@ def train_models(models:list,             # freshly initialized networks of one 
                  generator:torch.Generator=None, vectorize='auto', progress:bool=False,
                  resample=None,           # generator -> `Materialized`: new (images, targets) every epoch (stochastic sets)
                  drop_at:int=None,        # epoch (0-based) from which the lr is x0.1; None: epochs // 2
-                 only=None):              # indices of the models trained here; the random draws are made for all (distributed evaluation)
+                 only=None,               # indices of the models trained here; the random draws are made for all (distributed evaluation)
+                 online_loss:str='kd',    # loss to an online labeler's logits: 'kd' (T^2 KL) or 'mse' (HeLlO's), see `target_loss`
+                 hard_weight:float=0.0):  # + hard_weight x cross-entropy to the images' classes (online labels only)
     "Train `models` (or those in `only`) together on (images, targets) with the standard recipe; returns the trained models."
     kind = label_kind(targets, labeler)
+    if kind == 'online': check_choice(online_loss, ONLINE_LOSSES, 'online loss')
     m_ = len(models)
     keep = list(range(m_)) if only is None else [int(i) for i in only]
     ens = _Ensemble([models[i] for i in keep], vectorize)
@@ -112,7 +133,10 @@ def train_models(models:list,             # freshly initialized networks of one 
                 x = dsa.apply(x.flatten(0, 1), dsa.sample(m_ * idx.shape[1], generator, x.shape[-1]), rows).view_as(x)
             t = batch_targets(kind, x, None if kind == 'online' else targets[idx], labeler)
             logits = ens(x)
-            loss = sum(target_loss(logits[k], t[k], kind, temperature) for k in range(len(keep)))
+            cls = None
+            if kind == 'online' and hard_weight: cls = (targets if targets.ndim == 1 else targets.argmax(-1))[idx]
+            loss = sum(target_loss(logits[k], t[k], kind, temperature, online_loss, None if cls is None else cls[k], hard_weight)
+                       for k in range(len(keep)))
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
         bar.update(1)
     bar.close()
@@ -205,7 +229,9 @@ def evaluate(synset,                       # a `SynSet`, or a tuple (images, tar
              split:str='test',             # 'test' to report, 'val' to choose hyperparameters
              vectorize='auto', progress:bool=False, net_kwargs:dict=None,
              protocol:str='dd_nb',         # named preset (`PROTOCOLS`); explicit arguments override its values
-             only=None) -> EvalResult:     # indices of the models trained here (see `06_distributed`); the result holds their accuracies only
+             only=None,                    # indices of the models trained here (see `06_distributed`); the result holds their accuracies only
+             online_loss:str='kd',         # loss to an online labeler ('kd' or 'mse'; see `target_loss`)
+             hard_weight:float=0.0) -> EvalResult:  # + hard_weight x CE to the images' classes (online labels)
     "Train `n_models` fresh networks on `synset` and score them on `data`'s `split`."
     check_choice(split, ('test', 'val'), 'split')
     preset = protocol_settings(protocol, data, (net_kwargs or {}).get('norm'))
@@ -236,7 +262,7 @@ def evaluate(synset,                       # a `SynSet`, or a tuple (images, tar
     models = [make_net(model, data, g, **(net_kwargs or {})) for _ in range(n_models)]
     aug = (DSA(dsa) if isinstance(dsa, str) else dsa) if dsa else None
     models = train_models(models, images, targets, n_epochs, lr, batch_size, momentum, weight_decay, aug, labeler,
-                          temperature, g, vectorize, progress, resample, drop_at, only)
+                          temperature, g, vectorize, progress, resample, drop_at, only, online_loss, hard_weight)
     x, y = (data.x_test, data.y_test) if split == 'test' else (data.x_val, data.y_val)
     accs = accuracy(models, x, y)
     proto = dict(protocol=protocol, dataset=data.name, ipc=ipc, n_images=len(images), model=model, n_models=n_models, epochs=epochs,
@@ -244,6 +270,7 @@ def evaluate(synset,                       # a `SynSet`, or a tuple (images, tar
                  lr_source=lr_source, batch_size=batch_size, momentum=momentum, weight_decay=weight_decay,
                  lr_schedule='x0.1 at epoch epochs//2' if preset['schedule'] == 'half' else f'x0.1 from epoch {drop_at} of {n_epochs} (reference loop)',
                  dsa=augment_name(dsa), labels=label_kind(targets, labeler),
+                 **(dict(online_loss=online_loss, hard_weight=hard_weight) if labeler is not None else {}),
                  temperature=temperature, seed=seed, split=split, selection='final epoch, no checkpoint selection',
                  vectorized=_use_vmap(models[0], vectorize), device=str(data.device), **({'resampled': 'every epoch'} if resample else {}),
                  **({'net_kwargs': net_kwargs} if net_kwargs else {}), **({'overrides': overrides} if overrides else {}),
@@ -257,24 +284,33 @@ def random_subset(data:DDData, ipc:int, generator:torch.Generator=None) -> Pixel
     "`ipc` random real training images per class, as a `PixelSet`."
     return init_synset(data, ipc, 'real', generator)
 
-def baseline_key(data:DDData, ipc:int, seeds, eval_kwargs:dict) -> str:
+def module_digest(module) -> str:
+    "Hash of a module's class and state (weights and buffers): tells two labelers apart by what they compute with."
+    h = hashlib.sha1(type(module).__name__.encode())
+    for k, v in sorted(module.state_dict().items()): h.update(k.encode()); h.update(v.detach().float().cpu().contiguous().numpy().tobytes())
+    return h.hexdigest()
+
+def baseline_key(data:DDData, ipc:int, seeds, eval_kwargs:dict, labeler=None) -> str:
     "Hash of everything a random baseline depends on."
     spec = dict(dataset=data.name, note=data.note, n_train=len(data.y_train), ids=hashlib.sha1(data.train_ids.cpu().numpy().tobytes()).hexdigest(),
                 shape=list(data.shape), mean=data.mean, std=data.std, zca=data.zca is not None, ipc=ipc, seeds=list(seeds),
                 protocol={k: repr(v) for k, v in sorted(eval_kwargs.items())}, device=data.device.type, torch=torch.__version__,
-                recipe=BASELINE_RECIPE)
+                recipe=BASELINE_RECIPE, **({'labeler': module_digest(labeler)} if labeler is not None else {}))
     return hashlib.sha1(json.dumps(spec, sort_keys=True).encode()).hexdigest()
 
 def random_baseline(data:DDData, ipc:int, seeds=(0, 1, 2),
                     cache:bool=False,    # reuse (or store) the result under the data root's cache/baselines folder
                     evaluator=None,      # evaluates each subset: default `evaluate` (`06_distributed` passes its sharded one)
+                    labeler=None,        # online labeler of every subset (the same label source as the set compared with)
                     **eval_kwargs) -> EvalResult:
     "Evaluate one random real subset per seed (subset and models seeded by it); accuracies pooled."
-    path = data_root()/'cache'/'baselines'/f'{data.name}-ipc{ipc}-{baseline_key(data, ipc, seeds, eval_kwargs)[:20]}.json'
+    path = data_root()/'cache'/'baselines'/f'{data.name}-ipc{ipc}-{baseline_key(data, ipc, seeds, eval_kwargs, labeler)[:20]}.json'
     if cache and path.exists():
         d = json.loads(path.read_text())
         return EvalResult(d['accuracies'], d['protocol'] | {'cache': f'hit: {path}'}, d['seconds'])
-    res = [(evaluator or evaluate)(random_subset(data, ipc, torch.Generator().manual_seed(1000 + s)), data, seed=s, **eval_kwargs) for s in seeds]
+    def subset(s):
+        sub = random_subset(data, ipc, torch.Generator().manual_seed(1000 + s)); sub.labeler = labeler; return sub
+    res = [(evaluator or evaluate)(subset(s), data, seed=s, **eval_kwargs) for s in seeds]
     r = combine(res, baseline='random real subset', subset_seeds=[1000 + s for s in seeds])
     if cache:
         atomic_write(path, lambda tmp: Path(tmp).write_text(json.dumps(r.to_dict())))
