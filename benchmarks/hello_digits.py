@@ -36,6 +36,7 @@ def main():
     ap.add_argument('--seeds', default='0,1,2')
     ap.add_argument('--fit-steps', type=int, default=1000)
     ap.add_argument('--out', default=None)
+    ap.add_argument('--sources', default=None, help="students stage: comma-separated subset of the label sources (default all)")
     a = ap.parse_args()
     torch.set_num_threads(int(os.environ.get('OMP_NUM_THREADS', 1)))
     digits = load_dataset('digits')
@@ -68,6 +69,7 @@ def main():
             'projector online': (lambda: proj, kw_t, proj.storage_bytes()),
         }
         for name, (make, kw, nbytes) in sources.items():
+            if a.sources and name not in a.sources.split(','): continue
             res = []
             for s in seeds:
                 syn = with_labels(init_synset(digits, ipc, generator=torch.Generator().manual_seed(100 + s)), make())
