@@ -134,12 +134,11 @@ def _check_args(args):
     need('random_seeds', lambda v: v >= 1, 'must be at least 1 random subset for the baseline')
     if getattr(args, 'protocol', None) is not None: check_choice(args.protocol, PROTOCOLS, 'evaluation protocol')
     if getattr(args, 'label_source', None) is not None:
-        check_choice(args.label_source, ('hard', 'teacher', 'projector'), 'label source')
+        from dd_nb.hello import LABEL_SOURCES, parse_clip
+        check_choice(args.label_source, LABEL_SOURCES, 'label source')
         need('teacher_epochs', lambda v: v >= 1, 'must be at least 1 epoch')
         need('projector_steps', lambda v: v >= 1, 'must be at least 1 step')
-        c = args.clip
-        if c != 'stand-in' and not (c.count(':') == 1 and all(c.split(':'))):
-            raise ValueError(f"--clip {c!r}: write stand-in or MODEL:PRETRAINED, e.g. ViT-B-32:openai")
+        parse_clip(args.clip)
     if args.command == 'prune': need('keep', lambda v: 0 < v <= 1, 'must be a fraction of every class in (0, 1]')
     need('epochs', lambda v: v >= 1, 'must be at least 1 scorer epoch')
     if getattr(args, 'init', None) is not None: check_choice(args.init, INITS, 'init')
@@ -179,13 +178,8 @@ def attach_labels(synset, data, args, log=print) -> dict:
 
 def save_labeler(labeler, folder, source:str) -> Path:
     "Write the labeler a run used into its run folder: the teacher's weights, or the projector's peft adapter files."
-    if source == 'projector':
-        from dd_nb.hello import save_projector
-        return save_projector(labeler, Path(folder)/'projector')
-    from safetensors.torch import save_file
-    path = Path(folder)/'teacher.safetensors'
-    atomic_write(path, lambda tmp: save_file({k: v.detach().cpu().contiguous() for k, v in labeler.state_dict().items()}, tmp))
-    return path
+    from dd_nb.hello import save_projector, save_module
+    return save_projector(labeler, Path(folder)/'projector') if source == 'projector' else save_module(labeler.module, Path(folder)/'teacher.safetensors')
 
 def _evaluate_both(synset, data, args, log, student:dict=None):
     "Evaluate the set and the same-recipe random baseline at equal bytes (and the same label source); returns both results."

@@ -16,7 +16,7 @@ from .data import DDData, data_root
 from .nets import make_net
 from .augment import DSA
 from .synset import Labeler, ModuleLabeler, as_labeler, init_synset, dataset_meta
-from .train import evaluate, combine, accuracy, EvalResult
+from .train import evaluate, combine, accuracy, EvalResult, data_spec
 
 # %% auto #0
 __all__ = ['QUICK_TEACHER', 'OPENAI_MEAN', 'OPENAI_STD', 'STAND_IN_CONFIG', 'WEIGHTS_DIR', 'PROMPTS', 'DIGIT_NAMES',
@@ -25,7 +25,8 @@ __all__ = ['QUICK_TEACHER', 'OPENAI_MEAN', 'OPENAI_STD', 'STAND_IN_CONFIG', 'WEI
            'recipe_grid', 'CLIPBundle', 'stand_in_clip', 'load_clip', 'class_names', 'text_head', 'CLIPProjector',
            'lora_grads', 'save_projector', 'load_projector', 'label_error', 'fit_projector', 'plot_fit', 'confusion',
            'plot_confusions', 'StoredLabels', 'update_images', 'label_explorer', 'label_bytes_table', 'crossover',
-           'online_recipe', 'cached_teacher', 'clip_for', 'cached_projector', 'label_source']
+           'online_recipe', 'save_module', 'cached_teacher', 'parse_clip', 'clip_for', 'cached_projector',
+           'label_source']
 
 # %% ../nbs/13_hello.ipynb #22e014de
 def soft_label_bytes(n_images:int, n_classes:int, epochs:int=300,
@@ -478,16 +479,20 @@ def online_recipe(ipc:int) -> dict:
     return dict(ONLINE_RECIPES[max(k for k in ONLINE_RECIPES if k <= ipc)])
 
 def _labels_key(data:DDData, **settings) -> str:
-    "Hash of the training data and everything a cached teacher or projector depends on."
-    spec = dict(dataset=data.name, note=data.note, n_train=len(data.y_train), shape=list(data.shape), torch=torch.__version__,
-                ids=hashlib.sha1(data.train_ids.cpu().numpy().tobytes()).hexdigest(), recipe=LABELS_RECIPE, **settings)
+    "Hash of the training data (`data_spec`, as the random baseline's cache) and everything a cached teacher or projector depends on."
+    spec = dict(data_spec(data), recipe=LABELS_RECIPE, **settings)
     return hashlib.sha1(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+def save_module(module:nn.Module, path) -> Path:
+    "Write `module`'s state (weights and buffers) to a safetensors file at `path`, atomically."
+    from safetensors.torch import save_file
+    return atomic_write(path, lambda tmp: save_file({k: v.detach().cpu().contiguous() for k, v in module.state_dict().items()}, tmp))
 
 def cached_teacher(data:DDData, epochs:int=50, seed:int=0,
                    cache:bool=True,       # reuse (or store) it under the data root's cache/teachers
                    progress:bool=False) -> tuple:
     "(teacher network in eval mode, info) trained with `train_teacher`'s recipe on `data`'s training split."
-    from safetensors.torch import load_file, save_file
+    from safetensors.torch import load_file
     key = _labels_key(data, kind='teacher', epochs=epochs, seed=seed)
     path = data_root()/'cache'/'teachers'/f'{data.name}-{key}.safetensors'; meta = path.with_suffix('.json')
     if cache and path.exists() and meta.exists():
@@ -498,17 +503,22 @@ def cached_teacher(data:DDData, epochs:int=50, seed:int=0,
     info = dict(key=key, protocol=run.protocol, val_acc=run.val_acc[epochs], seconds=round(run.seconds, 1),
                 params=sum(p.numel() for p in run.model.parameters()))
     if cache:
-        atomic_write(path, lambda tmp: save_file({k: v.detach().cpu().contiguous() for k, v in run.model.state_dict().items()}, tmp))
+        save_module(run.model, path)
         atomic_write(meta, lambda tmp: Path(tmp).write_text(json.dumps(info, indent=1)))
         info = info | dict(cache=f'stored: {path}')
     return run.model.eval(), info
 
+def parse_clip(name:str) -> tuple|None:
+    "None for 'stand-in', else (MODEL, PRETRAINED) from 'MODEL:PRETRAINED'; anything else fails, naming the two forms (no loading)."
+    if name == 'stand-in': return None
+    model, sep, tag = name.partition(':')
+    if not (sep and model and tag and ':' not in tag): raise ValueError(f"clip {name!r}: write stand-in or MODEL:PRETRAINED, e.g. ViT-B-32:openai")
+    return model, tag
+
 def clip_for(name:str='stand-in') -> CLIPBundle:
     "'stand-in' (the shipped MNIST-pretrained CLIP) or 'MODEL:PRETRAINED' for open_clip (e.g. 'ViT-B-32:openai')."
-    if name == 'stand-in': return stand_in_clip()
-    model, sep, tag = name.partition(':')
-    if not (sep and model and tag): raise ValueError(f"clip {name!r}: write 'stand-in' or MODEL:PRETRAINED, e.g. ViT-B-32:openai")
-    return load_clip(model, tag)
+    spec = parse_clip(name)
+    return stand_in_clip() if spec is None else load_clip(*spec)
 
 def cached_projector(data:DDData, teacher, teacher_key:str, clip:str='stand-in', steps:int=1000, seed:int=0,
                      cache:bool=True, progress:bool=False) -> tuple:

@@ -22,7 +22,7 @@ from .synset import SynSet, PixelSet, init_synset, dataset_meta, check_matches, 
 # %% auto #0
 __all__ = ['ONLINE_LOSSES', 'PROTOCOLS', 'DSA_ALL', 'BASELINE_RECIPE', 'soft_cross_entropy', 'kd_loss', 'prob_mse_loss',
            'target_loss', 'train_models', 'accuracy', 'EvalResult', 'combine', 'protocol_settings', 'schedule_epochs',
-           'augment_name', 'evaluate', 'random_subset', 'module_digest', 'baseline_key', 'random_baseline',
+           'augment_name', 'evaluate', 'random_subset', 'module_digest', 'data_spec', 'baseline_key', 'random_baseline',
            'whole_data']
 
 # %% ../nbs/04_train.ipynb #32a226b3
@@ -290,11 +290,15 @@ def module_digest(module) -> str:
     for k, v in sorted(module.state_dict().items()): h.update(k.encode()); h.update(v.detach().float().cpu().contiguous().numpy().tobytes())
     return h.hexdigest()
 
+def data_spec(data:DDData) -> dict:
+    "What a cached result trained on `data` depends on: dataset, training ids (a pruned pool differs), shape, normalization, torch version."
+    return dict(dataset=data.name, note=data.note, n_train=len(data.y_train), ids=hashlib.sha1(data.train_ids.cpu().numpy().tobytes()).hexdigest(),
+                shape=list(data.shape), mean=data.mean, std=data.std, zca=data.zca is not None, torch=torch.__version__)
+
 def baseline_key(data:DDData, ipc:int, seeds, eval_kwargs:dict, labeler=None) -> str:
     "Hash of everything a random baseline depends on."
-    spec = dict(dataset=data.name, note=data.note, n_train=len(data.y_train), ids=hashlib.sha1(data.train_ids.cpu().numpy().tobytes()).hexdigest(),
-                shape=list(data.shape), mean=data.mean, std=data.std, zca=data.zca is not None, ipc=ipc, seeds=list(seeds),
-                protocol={k: repr(v) for k, v in sorted(eval_kwargs.items())}, device=data.device.type, torch=torch.__version__,
+    spec = dict(data_spec(data), ipc=ipc, seeds=list(seeds),
+                protocol={k: repr(v) for k, v in sorted(eval_kwargs.items())}, device=data.device.type,
                 recipe=BASELINE_RECIPE, **({'labeler': module_digest(labeler)} if labeler is not None else {}))
     return hashlib.sha1(json.dumps(spec, sort_keys=True).encode()).hexdigest()
 
