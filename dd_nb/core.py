@@ -5,13 +5,14 @@
 # %% ../nbs/00_core.ipynb #5489b1d8
 from __future__ import annotations
 import inspect, json, os, sys, tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 import torch
 from fastcore.docments import docments
 
 # %% auto #0
-__all__ = ['check_choice', 'Option', 'declared_options', 'check_option', 'atomic_write', 'recompute_requested',
+__all__ = ['check_choice', 'Option', 'declared_options', 'check_option', 'atomic_write', 'file_lock', 'recompute_requested',
            'find_results_dir', 'cached', 'fmt_bytes', 'show_images', 'LineProgress', 'progress_bar', 'resolve_device']
 
 # %% ../nbs/00_core.ipynb #6cd1e73b
@@ -68,6 +69,18 @@ def atomic_write(path, write) -> Path:
         if os.path.exists(tmp): os.remove(tmp)
     return path
 
+# %% ../nbs/00_core.ipynb #7d157ba4
+@contextmanager
+def file_lock(path):
+    "Hold an exclusive lock on `path`.lock inside the `with` block: one process computes what `path` will hold, the others wait."
+    try: import fcntl
+    except ImportError: yield; return          # no advisory locks here: every process computes (still correct, atomic writes)
+    lock = Path(f'{path}.lock'); lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, 'a') as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try: yield
+        finally: fcntl.flock(f, fcntl.LOCK_UN)
+
 # %% ../nbs/00_core.ipynb #a828844b
 def recompute_requested() -> bool:
     "True when the environment asks notebooks to recompute their cached heavy results (`DD_NB_RECOMPUTE` set, not '0')."
@@ -86,11 +99,14 @@ def cached(path,                         # JSON file holding the result
     "`compute()`'s result, read from `path` if it is there, else computed and written to `path` (atomically)."
     path = Path(path)
     if recompute is None: recompute = recompute_requested()
-    if path.exists() and not recompute:
+    def load():
         try: return json.loads(path.read_text())
         except json.JSONDecodeError as e: raise ValueError(f'cached result {path} is not valid JSON ({e}); delete it or set DD_NB_RECOMPUTE=1') from None
-    result = compute()
-    atomic_write(path, lambda tmp: Path(tmp).write_text(json.dumps(result, indent=1)))
+    if path.exists() and not recompute: return load()
+    with file_lock(path):                  # another process may be computing it right now: wait, then load its result
+        if path.exists() and not recompute: return load()
+        result = compute()
+        atomic_write(path, lambda tmp: Path(tmp).write_text(json.dumps(result, indent=1)))
     return result
 
 # %% ../nbs/00_core.ipynb #c97b4da1

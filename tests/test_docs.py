@@ -10,6 +10,9 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from fastcore.docments import docments
 
+# One worker builds the site once for all of this module's tests (pytest-xdist, --dist loadgroup in pytest.ini).
+pytestmark = pytest.mark.xdist_group('docs-site')
+
 ROOT = Path(__file__).resolve().parents[1]
 NBS = sorted(p for p in (ROOT / 'nbs').glob('*.ipynb') if not p.name.startswith(('_', '.')))
 LAYERS = [(0, 9, 'Foundation'), (10, 19, 'Methods'), (20, 29, 'Command line')]
