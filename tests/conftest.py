@@ -18,7 +18,7 @@ if _workers > 1:
 # (longest-first scheduling). Seconds from `pytest --durations` on the 2-core machine; used only for the order.
 SLOW_FIRST = {'test_notebook[10_datadam]': 110, 'test_notebook[13_hello]': 120, 'test_notebook[04_train]': 60,
               'test_notebook[index]': 45, 'test_notebook[11_haba]': 50, 'test_notebook[12_gold]': 45,
-              'test_build_is_clean': 35, 'test_progress_when_piped_is_a_few_lines': 30, 'test_notebook[05_distill]': 30,
+              'test_progress_when_piped_is_a_few_lines': 30, 'test_notebook[05_distill]': 30,
               'test_notebook[20_cli]': 27, 'test_evaluate_other_codebases_files': 24}
 
 

@@ -3,15 +3,13 @@ outputs with no warning, a page for every notebook, the API of every exported sy
 
 The checks read what they expect from `nbs/` and the package, not from a copy of today's contents, so notebooks can
 change without touching this file; a broken page (a missing picture, link or anchor, a symbol left out) fails it."""
-import base64, html, importlib, inspect, json, re, subprocess, sys
+import base64, html, importlib, inspect, json, os, re, subprocess, sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 from fastcore.docments import docments
-
-# One worker builds the site once for all of this module's tests (pytest-xdist, --dist loadgroup in pytest.ini).
-pytestmark = pytest.mark.xdist_group('docs-site')
+from dd_nb.core import atomic_write, file_lock
 
 ROOT = Path(__file__).resolve().parents[1]
 NBS = sorted(p for p in (ROOT / 'nbs').glob('*.ipynb') if not p.name.startswith(('_', '.')))
@@ -34,10 +32,19 @@ def text_of(page_html):
 
 @pytest.fixture(scope='module')
 def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp('docs') / 'site'
-    r = subprocess.run([sys.executable, str(ROOT / 'docs' / 'build.py'), '--site', str(out)],
-                       cwd=ROOT, capture_output=True, text=True, timeout=600)
-    return out, r.returncode, r.stdout + r.stderr
+    """Build the site once per test session. Under pytest-xdist the module's tests can land on several workers, each
+    with its own module fixture: the first builds into the session's shared temporary folder, the others wait on the
+    lock and read the same build."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get('PYTEST_XDIST_WORKER') else base
+    out, record = shared / 'docs' / 'site', shared / 'docs' / 'build.json'
+    with file_lock(record):
+        if not record.exists():
+            r = subprocess.run([sys.executable, str(ROOT / 'docs' / 'build.py'), '--site', str(out)],
+                               cwd=ROOT, capture_output=True, text=True, timeout=600)
+            atomic_write(record, lambda t: Path(t).write_text(json.dumps(dict(rc=r.returncode, log=r.stdout + r.stderr))))
+    built = json.loads(record.read_text())
+    return out, built['rc'], built['log']
 
 
 def page(site, rel): return (site[0] / rel).read_text(encoding='utf-8')
