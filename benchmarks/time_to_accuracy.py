@@ -1,0 +1,102 @@
+"""Time to accuracy: the test accuracy a user gets after 5, 15 and 30 minutes of distillation (issue 12).
+
+For each setting the script distills for the longest budget, keeps a copy of the synthetic images when the wall clock
+(from the first step, pool filling included) passes each budget, then evaluates every copy with the standard protocol
+(`evaluate`: fresh ConvNets, the 'dd_nb' preset unless `--protocol`, final epoch, test split). Evaluation time is not
+part of the budget. The distillation must run **alone** on the machine: the budgets are wall-clock seconds, so a
+second job on the cores takes steps away (the results record the load average before and after).
+
+    DD_NB_DATA=/path/to/data python benchmarks/time_to_accuracy.py --minutes 5 15 30                 # the issue's curve (about 1.5 h on 2 CPU cores)
+    DD_NB_DATA=/path/to/data python benchmarks/time_to_accuracy.py --minutes 5 15 30 --device cuda   # on a GPU
+    python benchmarks/time_to_accuracy.py --dataset digits --minutes 0.1 0.3 --eval-models 2 --tag smoke
+
+Settings (`--settings`): 'pool' is dd_nb's command-line DataDAM (a pool of 50 networks x 64 real images per class,
+the image lr validated per image size); 'paper' is the authors' loop as issue 12 timed it (a fresh network and 64
+real images per class every step, p=1, batch norm: their code's settings). Writes
+`results/time_to_accuracy_<dataset>[_tag].{json,md,png}`.
+"""
+from __future__ import annotations
+import argparse, json, os, platform, time
+from pathlib import Path
+import torch
+from dd_nb.core import resolve_device, atomic_write
+from dd_nb.data import load_dataset
+from dd_nb.synset import init_synset
+from dd_nb.distill import distill, Callback
+from dd_nb.train import evaluate
+
+RESULTS = Path(__file__).resolve().parent / 'results'
+SETTINGS = {'pool': dict(pool=50, pool_real=64),
+            'paper': dict(pool=0, batch_real=64, p=1.0, norm='batch')}
+
+
+class WallClockSnapshots(Callback):
+    "Copy the images when the wall clock passes each budget (seconds from the first step); stop after the last one."
+    def __init__(self, budgets): self.budgets, self.taken = sorted(budgets), []
+    def before_fit(self, run): self.t0 = time.time()
+    def after_step(self, run):
+        elapsed = time.time() - self.t0
+        while len(self.taken) < len(self.budgets) and elapsed >= self.budgets[len(self.taken)]:
+            with torch.no_grad(): x = run.synset.materialize().images.detach().clone().cpu()
+            self.taken.append(dict(budget_s=self.budgets[len(self.taken)], elapsed_s=round(elapsed, 1), step=run.step, images=x))
+        if len(self.taken) == len(self.budgets): run.steps = run.step   # the loop ends after this step
+
+
+def machine(device):
+    return dict(cpu=platform.processor() or platform.machine(), cores=os.cpu_count(), threads=torch.get_num_threads(),
+                device=str(device), load_average_1min=round(os.getloadavg()[0], 2))
+
+
+def run_setting(data, name, ipc, minutes, seed, eval_models, protocol):
+    syn = init_synset(data, ipc, generator=torch.Generator().manual_seed(100 + seed))
+    snaps = WallClockSnapshots([60 * m for m in minutes])
+    t0 = time.time()
+    run = distill(syn, data, 'datadam', steps=10 ** 9, seed=seed, callbacks=[snaps], progress=False, **SETTINGS[name])
+    rows = []
+    for s in snaps.taken:
+        with torch.no_grad(): syn.images.copy_(s['images'].to(syn.images.device))
+        r = evaluate(syn, data, n_models=eval_models, seed=seed, protocol=protocol)
+        rows.append(dict(setting=name, options=SETTINGS[name], minutes=s['budget_s'] / 60, elapsed_s=s['elapsed_s'], steps=s['step'],
+                         mean=r.mean, std=r.std, accuracies=r.accuracies, eval_seconds=round(r.seconds, 1), protocol=r.protocol))
+        print(f"{name:6s} {s['budget_s'] / 60:5.1f} min ({s['step']} steps): {r}", flush=True)
+    return rows, round(time.time() - t0, 1), run.config
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--dataset', default='mnist'); ap.add_argument('--ipc', type=int, default=1)
+    ap.add_argument('--minutes', type=float, nargs='+', default=[5, 15, 30])
+    ap.add_argument('--settings', nargs='+', default=list(SETTINGS), choices=list(SETTINGS))
+    ap.add_argument('--seed', type=int, default=0); ap.add_argument('--eval-models', type=int, default=5)
+    ap.add_argument('--protocol', default='dd_nb'); ap.add_argument('--device', default='auto')
+    ap.add_argument('--threads', type=int, default=None); ap.add_argument('--tag', default='')
+    a = ap.parse_args()
+    if a.threads: torch.set_num_threads(a.threads)
+    device = resolve_device(a.device)
+    data = load_dataset(a.dataset).to(device)
+    before = machine(device); rows, config = [], {}
+    for name in a.settings:
+        r, secs, config[name] = run_setting(data, name, a.ipc, a.minutes, a.seed, a.eval_models, a.protocol)
+        rows += r
+    out = dict(dataset=a.dataset, ipc=a.ipc, minutes=a.minutes, seed=a.seed, rows=rows, distill_config=config,
+               machine_before=before, machine_after=machine(device), date=time.strftime('%Y-%m-%d %H:%M'),
+               note='budget = wall-clock seconds of distillation from the first step (pool filling included); evaluation not counted')
+    stem = f"time_to_accuracy_{a.dataset}{'_' + a.tag if a.tag else ''}"
+    atomic_write(RESULTS / f'{stem}.json', lambda t: Path(t).write_text(json.dumps(out, indent=1)))
+    lines = [f"**Time to accuracy, {a.dataset} IPC {a.ipc}** (DataDAM; {a.eval_models} ConvNets per point, protocol "
+             f"'{a.protocol}', final epoch, test split; seed {a.seed}; {before['cpu']}, {before['threads']} threads, {before['device']})", '',
+             '| setting | budget (min) | steps done | test accuracy (%) |', '|---|---|---|---|']
+    lines += [f"| {r['setting']} | {r['minutes']:g} | {r['steps']} | {r['mean']:.1f} ± {r['std']:.1f} |" for r in rows]
+    (RESULTS / f'{stem}.md').write_text('\n'.join(lines) + '\n'); print('\n'.join(lines))
+    import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(5, 3.2))
+    for name in a.settings:
+        rs = [r for r in rows if r['setting'] == name]
+        ax.errorbar([r['minutes'] for r in rs], [r['mean'] for r in rs], [r['std'] for r in rs], marker='o', capsize=3, label=name)
+    ax.set_xlabel('minutes of distillation'); ax.set_ylabel('test accuracy (%)'); ax.legend()
+    ax.set_title(f'time to accuracy, {a.dataset} IPC {a.ipc} ({before["device"]})'); fig.tight_layout()
+    fig.savefig(RESULTS / f'{stem}.png', dpi=120); print('wrote', RESULTS / f'{stem}.json')
+
+
+if __name__ == '__main__':
+    main()
