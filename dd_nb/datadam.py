@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from .data import DDData
 from .core import check_choice
-from .nets import make_net, NORMS
+from .nets import make_net, NORMS, in_channels_last, to_channels_last, prefers_channels_last
 from .distill import DM, class_means, register_method
 
 # %% auto #0
@@ -142,7 +142,9 @@ def pool_entry(self:DataDAM, data, generator):
         real = data.x_train[idx]
         params = self.dsa.sample(C, g, data.shape[-1]) if self.dsa else None
         if params is not None: real = self.dsa.apply(real, params, cls)
-        with torch.no_grad(): st = _stats_chunked(lambda x, c: self.stats(net, x, c, C), real, cls, C, self.chunk)
+        cl = prefers_channels_last(real)                         # the big real forward, in the faster layout where measured (01_nets)
+        with torch.no_grad(), in_channels_last(net, enabled=cl):
+            st = _stats_chunked(lambda x, c: self.stats(net, to_channels_last(x, cl), c, C), real, cls, C, self.chunk)
         self._cache[i] = (net if self.keep_nets else net_seed, params, st)
     net, params, st = self._cache[i]
     return (net if self.keep_nets else self.random_net(data, torch.Generator().manual_seed(net))), params, st
@@ -155,7 +157,8 @@ def loss(self:DataDAM, synset, data, generator, step):
     else:
         net, pos, params = self.draw(data, generator)             # DM's draws: network, real positions, DSA
         real, real_cls = self.real_batch(data, pos, params)
-        with torch.no_grad(): real_st = self.stats(net, real, real_cls, C)
+        cl = prefers_channels_last(real)
+        with torch.no_grad(), in_channels_last(net, enabled=cl): real_st = self.stats(net, to_channels_last(real, cl), real_cls, C)
     syn, syn_cls = self.synthetic(synset.materialize(generator), params)
     return dam_loss(real_st, self.stats(net, syn, syn_cls, C), self.lam, self.scale, self.blocks_)
 

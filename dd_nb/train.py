@@ -15,7 +15,7 @@ import hashlib, json
 from pathlib import Path
 from .data import DDData, data_root
 from .core import check_choice, progress_bar, atomic_write, file_lock
-from .nets import make_net
+from .nets import make_net, in_channels_last, to_channels_last, prefers_channels_last
 from .augment import DSA, DCAugment
 from .synset import SynSet, PixelSet, init_synset, dataset_meta, check_matches, label_kind, batch_targets
 
@@ -143,13 +143,16 @@ def train_models(models:list,             # freshly initialized networks of one 
     return ens.unstack()
 
 @torch.no_grad()
-def accuracy(models:list, x, y, batch_size:int=2048):
+def accuracy(models:list, x, y, batch_size:int=1024,
+             channels_last:bool=True):   # score in channels-last layout where `prefers_channels_last` (01_nets); same predictions up to float rounding
     "Top-1 accuracy (percent) of each model on (x, y), in eval mode."
     ens = _Ensemble(models, 'auto'); ens.train(False)
+    cl = channels_last and not ens.vectorized and prefers_channels_last(x)
     correct = torch.zeros(len(models), device=x.device)
-    for i in range(0, len(x), batch_size):
-        xb = x[i:i + batch_size]
-        correct += (ens(xb.expand(len(models), *xb.shape)).argmax(-1) == y[i:i + batch_size]).sum(1).float()
+    with in_channels_last(*ens.models, enabled=cl):
+        for i in range(0, len(x), batch_size):
+            xb = to_channels_last(x[i:i + batch_size], cl)
+            correct += (ens(xb.expand(len(models), *xb.shape)).argmax(-1) == y[i:i + batch_size]).sum(1).float()
     return (100 * correct / len(x)).tolist()
 
 # %% ../nbs/04_train.ipynb #0b7c5343
