@@ -75,9 +75,13 @@ def main():
     device = resolve_device(a.device)
     data = load_dataset(a.dataset).to(device)
     before = machine(device); rows, config = [], {}
-    for name in a.settings:
+    for name in a.settings:            # results written after each setting, so a stopped run keeps what it measured
         r, secs, config[name] = run_setting(data, name, a.ipc, a.minutes, a.seed, a.eval_models, a.protocol)
         rows += r
+        write(a, rows, config, before, device)
+
+
+def write(a, rows, config, before, device):
     out = dict(dataset=a.dataset, ipc=a.ipc, minutes=a.minutes, seed=a.seed, rows=rows, distill_config=config,
                machine_before=before, machine_after=machine(device), date=time.strftime('%Y-%m-%d %H:%M'),
                note='budget = wall-clock seconds of distillation from the first step (pool filling included); evaluation not counted')
@@ -90,12 +94,12 @@ def main():
     (RESULTS / f'{stem}.md').write_text('\n'.join(lines) + '\n'); print('\n'.join(lines))
     import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(5, 3.2))
-    for name in a.settings:
+    for name in dict.fromkeys(r['setting'] for r in rows):
         rs = [r for r in rows if r['setting'] == name]
         ax.errorbar([r['minutes'] for r in rs], [r['mean'] for r in rs], [r['std'] for r in rs], marker='o', capsize=3, label=name)
     ax.set_xlabel('minutes of distillation'); ax.set_ylabel('test accuracy (%)'); ax.legend()
     ax.set_title(f'time to accuracy, {a.dataset} IPC {a.ipc} ({before["device"]})'); fig.tight_layout()
-    fig.savefig(RESULTS / f'{stem}.png', dpi=120); print('wrote', RESULTS / f'{stem}.json')
+    fig.savefig(RESULTS / f'{stem}.png', dpi=120); plt.close(fig); print('wrote', RESULTS / f'{stem}.json')
 
 
 if __name__ == '__main__':
