@@ -35,13 +35,13 @@ def table(res, dataset) -> str:
     pub = PUBLISHED.get(dataset, {})
     lines = [f'**Random real images and the whole training set on {dataset}, by evaluation protocol** (final epoch, test split; '
              f"{res.get('machine', '')})", '',
-             '| IPC | protocol | accuracy (%) | subsets x models | epochs trained | augmentation | published (DC paper, Table 1) | seconds |',
+             '| IPC | protocol | accuracy (%) | subsets, models (pooled) | epochs trained | augmentation | published (DC paper, Table 1) | seconds |',
              '|---|---|---|---|---|---|---|---|']
     order = {k: i for i, k in enumerate(PROTOCOLS)}
     for (proto, ipc), p in sorted(pooled.items(), key=lambda kv: (str(kv[0][1]), order.get(kv[0][0], 99))):
         a = torch.tensor(p['acc'])
         ref = pub.get(ipc)
-        n = f"{p['subsets']} x {len(p['acc']) // p['subsets']}" if ipc != 'whole' else f"whole x {len(p['acc'])}"
+        n = f"{p['subsets']} subsets, {len(p['acc'])} models" if ipc != 'whole' else f"whole x {len(p['acc'])}"
         lines.append(f"| {ipc} | {proto} | **{a.mean():.1f} ± {a.std(unbiased=False):.1f}** | {n} | {p['epochs']} | {p['aug']} | "
                      f"{f'{ref[0]} ± {ref[1]}' if ref else '-'} | {p['seconds']:.0f} |")
     return '\n'.join(lines)
@@ -62,7 +62,7 @@ def main():
     res = json.loads(out.read_text()) if out.exists() else dict(rows=[])
     if a.table: print(table(res, a.dataset)); return
     torch.set_num_threads(a.threads)
-    res['machine'] = f'{platform.machine()}, {torch.get_num_threads()} torch threads, {a.device}'
+    res['machine'] = f'{platform.machine()}, {a.device}; 1-2 torch threads (each row records its seconds)'
     data = load_dataset(a.dataset).to(a.device)
     done = {(r['protocol'], r['ipc'], r['subset_seed']) for r in res['rows']}
     def save():
