@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 from .data import DATASETS, load_dataset, data_root, files_present
 from .core import check_choice, atomic_write, resolve_device
-from .synset import init_synset, load_synset, PixelSet, dataset_meta, INITS, pixel_ipc, image_bytes_per_ipc
+from .synset import init_synset, load_synset, PixelSet, SYNSET_KINDS, dataset_meta, INITS, pixel_ipc, image_bytes_per_ipc
 from .train import PROTOCOLS
 from .distill import METHODS, get_method
 from .distributed import join, leave, is_main, world, distill, evaluate, random_baseline
@@ -37,9 +37,9 @@ def parse_options(pairs) -> dict:
         except (ValueError, SyntaxError): opts[key.strip()] = value
     return opts
 
-def method_options(method:str, pairs, batch_real:int=None) -> tuple:
-    "(objective options, synthetic-set options) of `method`: its CLI defaults, the recipe's `batch_real`, then `--opt` pairs; all checked."
-    m = get_method(method)
+def method_options(method:str, pairs, batch_real:int=None, kind:str=None) -> tuple:
+    "(objective options, synthetic-set options) of `method` (on set kind `kind`): its CLI defaults, the recipe's `batch_real`, then `--opt` pairs; all checked."
+    m = get_method(method, kind)
     opts = dict(m.cli_defaults)
     if batch_real is not None and 'batch_real' in m.objective.options(): opts['batch_real'] = batch_real
     return m.split_options(opts | parse_options(pairs))
@@ -51,6 +51,10 @@ def describe_methods() -> str:
         out.append(f"{name}  ({m.objective.__name__} on {m.synset.__name__}): {m.help}")
         if m.cli_defaults: out.append('    command-line defaults: ' + ', '.join(f'{k}={v!r}' for k, v in m.cli_defaults.items()))
         out += [f'    --opt {o}' for o in m.options().values()]
+    out.append("synthetic-set kinds (--kind KIND distills a method's objective on another kind; its options join the method's):")
+    for name, k in SYNSET_KINDS.items():
+        out.append(f"  {name}: {(k.__doc__ or '').strip().splitlines()[0]}")
+        out += [f'    --opt {o}' for o in k.options().values()]
     return '\n'.join(out)
 
 # %% ../nbs/20_cli.ipynb #05fb54bf
@@ -66,6 +70,8 @@ def build_parser():
     d.add_argument('--batch-real', type=int, default=None, help='real images per class per step (default: recipe)')
     d.add_argument('--lr', type=float, default=None, help='learning rate of the images (default: the set\'s default, 1.0)')
     d.add_argument('--init', default='real', help='real or noise')
+    d.add_argument('--kind', default=None, help="synthetic-set kind to distill (default: the method's; e.g. LowResSet, IDC's "
+                   "factor² small images per image's bytes, with --opt factor=2); `dd-nb methods` lists the kinds")
     d.add_argument('--opt', action='append', default=[], metavar='KEY=VALUE',
                    help="an option of the method, repeatable (e.g. --opt pool=0 --opt p=1 for datadam); `dd-nb methods` lists them")
     d.add_argument('--seed', type=int, default=0)
@@ -218,18 +224,19 @@ def _quiet(*a, **k): pass
 def cmd_distill(args, log=print):
     _check_args(args)
     if not is_main(): log, args.quiet = _quiet, True    # under torchrun, rank 0 alone prints, shows progress and writes
-    method = get_method(args.method)
+    method = get_method(args.method, args.kind)
     check_choice(args.dataset, DATASETS, 'dataset')
     recipe = RECIPES.get(args.dataset, {})
     batch_real = args.batch_real or recipe.get('batch_real', 256)
-    obj_opts, set_opts = method_options(args.method, args.opt, batch_real)     # checked before any work
+    obj_opts, set_opts = method_options(args.method, args.opt, batch_real, args.kind)     # checked before any work
     data = load_dataset(args.dataset, root=args.data_root).to(args.device)
     if args.keep:
         from dd_nb.gold import load_keep
         data = load_keep(args.keep, data)
         log(f'pool pruned by {args.keep}: {len(data.y_train)} training images')
     steps = args.steps if args.steps is not None else recipe.get('steps', 1000)
-    out = Path(args.out or f'runs/{args.method}-{args.dataset}-ipc{args.ipc}-seed{args.seed}')
+    kind = f'-{method.synset.__name__.lower()}' if args.kind else ''      # another kind, another folder (a checkpoint holds one kind)
+    out = Path(args.out or f'runs/{args.method}{kind}-{args.dataset}-ipc{args.ipc}-seed{args.seed}')
     if is_main(): out.mkdir(parents=True, exist_ok=True)
     shown = {k: v for k, v in (obj_opts | set_opts).items() if k in method.cli_defaults or k in parse_options(args.opt)}
     if shown: log(f'{args.method} options: ' + ', '.join(f'{k}={v}' for k, v in shown.items()))
@@ -241,7 +248,7 @@ def cmd_distill(args, log=print):
     scale = _warn_scale(synset, data, run.config['lrs'].get('images'), log)
     labels = attach_labels(synset, data, args, log)
     if labels and is_main(): save_labeler(synset.labeler, out, args.label_source)
-    metrics = dict(method=args.method, dataset=args.dataset, ipc=args.ipc, bytes_total=int(sum(synset.storage().values())),
+    metrics = dict(method=args.method, kind=type(synset).__name__, dataset=args.dataset, ipc=args.ipc, bytes_total=int(sum(synset.storage().values())),
                    storage=synset.storage(), distill_seconds=run.seconds, image_scale=scale, final_loss=run.history[-1]['loss'] if run.history else None,
                    protocol=dict(distill=run.config | dict(init=args.init, batch_real=obj_opts.get('batch_real'), synset_options=set_opts,
                                                            pool=data.note, n_train=len(data.y_train))),

@@ -14,7 +14,7 @@ from .data import DDData
 from .core import check_choice, atomic_write, declared_options, check_option, progress_bar
 from .nets import make_net, ConvNet
 from .augment import DSA
-from .synset import SynSet, PixelSet, init_synset, check_matches
+from .synset import SynSet, PixelSet, init_synset, SYNSET_KINDS, check_matches
 from .train import _has_batchnorm
 
 # %% auto #0
@@ -127,9 +127,12 @@ def register_method(name:str, objective:type, synset:type=None, help:str='', cli
     METHODS[name] = m
     return m
 
-def get_method(name:str) -> Method:
-    "The registered method `name`, or a `ValueError` naming the registered ones."
-    return METHODS[check_choice(name, METHODS, 'method')]
+def get_method(name:str, kind=None) -> Method:
+    "The registered method `name` (a `ValueError` names the registered ones), distilling the set kind `kind` if given."
+    m = METHODS[check_choice(name, METHODS, 'method')]
+    if kind is None: return m
+    if isinstance(kind, str): kind = SYNSET_KINDS[check_choice(kind, SYNSET_KINDS, 'synthetic-set kind')]
+    return replace(m, synset=kind)      # an objective with another kind: e.g. DataDAM on IDC's LowResSet
 
 def get_objective(name, **kwargs) -> Objective:
     "The objective of registered method `name`, built with `kwargs` (checked); an `Objective` instance is returned as is."

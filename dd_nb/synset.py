@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import NamedTuple
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 from fastcore.basics import patch
 from safetensors import safe_open
 from safetensors.torch import save_file
@@ -18,7 +19,7 @@ from .core import check_choice, show_images, atomic_write, fmt_bytes, declared_o
 # %% auto #0
 __all__ = ['LABEL_KINDS', 'SYNSET_KINDS', 'INITS', 'dataset_meta', 'check_matches', 'Materialized', 'label_kind', 'batch_targets',
            'Labeler', 'ModuleLabeler', 'as_labeler', 'SynSet', 'image_bytes_per_ipc', 'pixel_ipc', 'PixelSet',
-           'init_synset', 'load_synset']
+           'init_synset', 'load_synset', 'LowResSet']
 
 # %% ../nbs/03_synset.ipynb #53da64ea
 def dataset_meta(data: DDData) -> dict:
@@ -333,3 +334,67 @@ def _repr_html_(self: SynSet):
         img = f'<img src="data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}"/>'
     rows = ''.join(f'<tr><td>{k}</td><td style="text-align:right">{v:,} B</td></tr>' for k, v in self.storage().items())
     return f'{img}<table><tr><th>part</th><th>bytes (float32)</th></tr>{rows}</table>'
+
+# %% ../nbs/03_synset.ipynb #36be20fe
+class LowResSet(SynSet):
+    "IDC's multi-formation: `factor²` low-resolution images in the bytes of each full image, upsampled when materialized."
+    default_lrs = {'images': 1.0}
+
+    def __init__(self, images, classes, meta:dict, factor:int=2, labeler=None, eval_lr:float=None):
+        super().__init__(meta, labeler, eval_lr)
+        c, h, w = meta['shape']
+        self.factor = _check_factor(factor, (h, w))
+        n = factor * factor
+        if images.ndim != 4 or tuple(images.shape[1:]) != (c, h // factor, w // factor):
+            raise ValueError(f"images have shape {tuple(images.shape)}; expected (N, {c}, {h // factor}, {w // factor}) for {meta['dataset']!r} at factor {factor}")
+        self.register_buffer('classes', torch.as_tensor(classes, dtype=torch.int64))   # one class per stored image
+        if len(images) != len(self.classes): raise ValueError(f"{len(images)} images but {len(self.classes)} class labels")
+        if len(images) % n: raise ValueError(f"{len(images)} images do not fill whole units of factor² = {n} images")
+        self.images = nn.Parameter(images.detach().clone().float())
+
+    @property
+    def ipc(self) -> int:
+        "Stored units per class: full-image equivalents in bytes (`factor²` small images each)."
+        return int(torch.bincount(self.classes, minlength=self.n_classes).max()) // self.factor ** 2
+
+    def config(self): return dict(factor=self.factor)
+    def param_groups(self): return {'images': [self.images]}
+
+    def materialize(self, generator=None) -> Materialized:
+        "Every stored image, upsampled bilinearly to the data's size."
+        h, w = self.meta['shape'][1:]
+        x = self.images if self.factor == 1 else F.interpolate(self.images, size=(h, w), mode='bilinear', align_corners=False)
+        return Materialized(x, self.classes, self.classes)
+
+    def storage_parts(self, nbytes:int) -> dict:
+        "Bytes per part (hard labels are implied by the class-major layout: 0 bytes)."
+        return {'images': self.images.numel() * nbytes, 'labels': 0}
+
+def _check_factor(factor, size):
+    if not isinstance(factor, int) or isinstance(factor, bool) or factor < 1:
+        raise ValueError(f"factor must be a positive integer, got {factor!r}")
+    if size[0] % factor or size[1] % factor:
+        ok = [f for f in range(1, min(size) + 1) if size[0] % f == 0 and size[1] % f == 0]
+        raise ValueError(f"factor {factor} does not divide the image size {size[0]}x{size[1]}; factors that do: {', '.join(map(str, ok))}")
+    return factor
+
+@patch(cls_method=True)
+def from_data(cls:LowResSet, data:DDData, ipc:int, init:str='real', generator:torch.Generator=None,
+              factor:int=2,            # each stored unit holds factor² images of (H/factor, W/factor) (IDC: 2 on MNIST, CIFAR)
+              ) -> LowResSet:
+    "`ipc` units per class, each `factor²` different real images downsampled by area averaging ('real'), or noise."
+    check_choice(init, INITS, 'init'); _check_ipc(ipc); _check_factor(factor, data.shape[1:])
+    n = ipc * factor * factor
+    c, h, w = data.shape
+    classes = torch.arange(data.n_classes).repeat_interleave(n)
+    pos = data.sample_per_class(n, generator)             # drawn for 'noise' too: same checks, same generator consumption
+    if init == 'real': images = F.interpolate(data.x_train[pos.flatten()].float(), size=(h // factor, w // factor), mode='area')
+    else: images = torch.randn(len(classes), c, h // factor, w // factor, generator=generator)
+    syn = cls(images, classes, dataset_meta(data), factor).to(data.device)
+    syn._data = data
+    return syn
+
+@patch(cls_method=True)
+def from_state(cls:LowResSet, tensors:dict, info:dict) -> LowResSet:
+    "A `LowResSet` from the tensors and metadata of a saved file (called by `load_synset`)."
+    return cls(tensors['images'], tensors['classes'], info['meta'], **info['config'])
