@@ -11,7 +11,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .core import check_choice, fmt_bytes, show_images, progress_bar, atomic_write
+from .core import check_choice, fmt_bytes, show_images, progress_bar, atomic_write, file_lock
 from .data import DDData, data_root
 from .nets import make_net
 from .augment import DSA
@@ -495,18 +495,22 @@ def cached_teacher(data:DDData, epochs:int=50, seed:int=0,
     from safetensors.torch import load_file
     key = _labels_key(data, kind='teacher', epochs=epochs, seed=seed)
     path = data_root()/'cache'/'teachers'/f'{data.name}-{key}.safetensors'; meta = path.with_suffix('.json')
-    if cache and path.exists() and meta.exists():
+    def hit():
         net = make_net('convnet', data, torch.Generator().manual_seed(seed))
         net.load_state_dict(load_file(str(path), device=str(data.device)))
         return net.eval(), json.loads(meta.read_text()) | dict(cache=f'hit: {path}')
-    run = train_teacher(data, epochs=epochs, seed=seed, checkpoints=(), progress=progress)
-    info = dict(key=key, protocol=run.protocol, val_acc=run.val_acc[epochs], seconds=round(run.seconds, 1),
-                params=sum(p.numel() for p in run.model.parameters()))
-    if cache:
-        save_module(run.model, path)
+    def train():
+        run = train_teacher(data, epochs=epochs, seed=seed, checkpoints=(), progress=progress)
+        return run.model.eval(), dict(key=key, protocol=run.protocol, val_acc=run.val_acc[epochs], seconds=round(run.seconds, 1),
+                                      params=sum(p.numel() for p in run.model.parameters()))
+    if not cache: return train()
+    if path.exists() and meta.exists(): return hit()
+    with file_lock(path):      # torchrun ranks or test workers asking at once: one trains, the others wait and load
+        if path.exists() and meta.exists(): return hit()
+        net, info = train()
+        save_module(net, path)
         atomic_write(meta, lambda tmp: Path(tmp).write_text(json.dumps(info, indent=1)))
-        info = info | dict(cache=f'stored: {path}')
-    return run.model.eval(), info
+    return net, info | dict(cache=f'stored: {path}')
 
 def parse_clip(name:str) -> tuple|None:
     "None for 'stand-in', else (MODEL, PRETRAINED) from 'MODEL:PRETRAINED'; anything else fails, naming the two forms (no loading)."
@@ -526,20 +530,25 @@ def cached_projector(data:DDData, teacher, teacher_key:str, clip:str='stand-in',
     bundle = clip_for(clip)
     key = _labels_key(data, kind='projector', teacher=teacher_key, clip=bundle.name, steps=steps, seed=seed)
     folder = data_root()/'cache'/'projectors'/f'{data.name}-{key}'
-    if cache and (folder/'fit.json').exists():
+    def hit():
         proj = load_projector(bundle, folder).to(data.device)
         return proj, json.loads((folder/'fit.json').read_text()) | dict(cache=f'hit: {folder}')
-    proj = CLIPProjector(bundle, data.classes, seed=seed).to(data.device)
-    t0 = time.time()
-    hist = fit_projector(proj, data, teacher, steps=steps, seed=seed, eval_every=max(steps // 5, 1), progress=progress)
-    info = dict(clip=bundle.name, steps=steps, seed=seed, n_stored=proj.n_stored(), seconds=round(time.time() - t0, 1),
-                zero_shot=hist[0], fitted=hist[-1])
-    if cache:   # written beside, then renamed: the folder appears whole or not at all
+    def fit():
+        proj = CLIPProjector(bundle, data.classes, seed=seed).to(data.device)
+        t0 = time.time()
+        hist = fit_projector(proj, data, teacher, steps=steps, seed=seed, eval_every=max(steps // 5, 1), progress=progress)
+        return proj, dict(clip=bundle.name, steps=steps, seed=seed, n_stored=proj.n_stored(), seconds=round(time.time() - t0, 1),
+                          zero_shot=hist[0], fitted=hist[-1])
+    if not cache: return fit()
+    if (folder/'fit.json').exists(): return hit()
+    with file_lock(folder):    # one process fits; the others wait, then load its files
+        if (folder/'fit.json').exists(): return hit()
+        proj, info = fit()
+        # written beside, then renamed: the folder appears whole or not at all
         tmp = folder.with_name(f'{folder.name}.tmp{os.getpid()}'); shutil.rmtree(tmp, ignore_errors=True)
         save_projector(proj, tmp); (tmp/'fit.json').write_text(json.dumps(info, indent=1))
         shutil.rmtree(folder, ignore_errors=True); tmp.rename(folder)
-        info = info | dict(cache=f'stored: {folder}')
-    return proj, info
+    return proj, info | dict(cache=f'stored: {folder}')
 
 def label_source(name:str,                 # one of `LABEL_SOURCES`
                  data:DDData, ipc:int,     # the dataset, and the images per class of the set to be labelled

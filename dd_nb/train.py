@@ -14,7 +14,7 @@ from torch.func import functional_call, stack_module_state, vmap
 import hashlib, json
 from pathlib import Path
 from .data import DDData, data_root
-from .core import check_choice, progress_bar, atomic_write, file_lock
+from .core import check_choice, progress_bar, cached
 from .nets import make_net, in_channels_last, to_channels_last, prefers_channels_last
 from .augment import DSA, DCAugment
 from .synset import SynSet, PixelSet, init_synset, dataset_meta, check_matches, label_kind, batch_targets
@@ -312,22 +312,15 @@ def random_baseline(data:DDData, ipc:int, seeds=(0, 1, 2),
                     **eval_kwargs) -> EvalResult:
     "Evaluate one random real subset per seed (subset and models seeded by it); accuracies pooled."
     path = data_root()/'cache'/'baselines'/f'{data.name}-ipc{ipc}-{baseline_key(data, ipc, seeds, eval_kwargs, labeler)[:20]}.json'
-    def hit():
-        d = json.loads(path.read_text())
-        return EvalResult(d['accuracies'], d['protocol'] | {'cache': f'hit: {path}'}, d['seconds'])
     def compute():
         def subset(s):
             sub = random_subset(data, ipc, torch.Generator().manual_seed(1000 + s)); sub.labeler = labeler; return sub
         res = [(evaluator or evaluate)(subset(s), data, seed=s, **eval_kwargs) for s in seeds]
         return combine(res, baseline='random real subset', subset_seeds=[1000 + s for s in seeds])
     if not cache: return compute()
-    if path.exists(): return hit()
-    with file_lock(path):                # processes asking at once (torchrun ranks, test workers): one computes
-        if path.exists(): return hit()
-        r = compute()
-        atomic_write(path, lambda tmp: Path(tmp).write_text(json.dumps(r.to_dict())))
-    r.protocol['cache'] = f'stored: {path}'
-    return r
+    stored = []                          # `cached` locks: of processes asking at once (torchrun ranks, test workers), one computes
+    d = cached(path, lambda: stored.append(1) or compute().to_dict(), recompute=False)
+    return EvalResult(d['accuracies'], d['protocol'] | {'cache': f"{'stored' if stored else 'hit'}: {path}"}, d['seconds'])
 
 def whole_data(data:DDData, epochs:int=30, **eval_kwargs) -> EvalResult:
     "Upper bound: networks trained on the whole training split with the same recipe."
