@@ -28,9 +28,14 @@ def attention(f,                 # activations (N, C, H, W)
     "Spatial attention of activations `f`, flattened per image: (N, H*W)."
     check_choice(reduce, ATT_REDUCE, 'attention reduce'); check_choice(norm, ATT_NORMS, 'attention norm')
     if not p > 0: raise ValueError(f"attention power p must be positive, got {p!r}")
-    a = f.abs().pow(p)
-    a = (a.sum(1) if reduce == 'sum' else a.amax(1)).flatten(1)
+    a = (_channel_power_sum(f, p) if reduce == 'sum' else f.abs().amax(1).pow(p)).flatten(1)   # max |f|^p = (max |f|)^p
     return a if norm == 'none' else F.normalize(a, p=2. if norm == 'l2' else 1., dim=1)
+
+def _channel_power_sum(f, p):
+    "sum over channels of |f|^p, written to make as few passes over the big activation tensor as possible."
+    if p == 1: return f.abs().sum(1)                                  # no pow: |f|^1 would be one more full copy
+    half = f if p == 2 else f.square() if p == 4 else f.abs().pow(p / 2)   # |f|^(p/2); even powers need no abs
+    return torch.linalg.vector_norm(half, 2, dim=1).square()          # sum of squares in one fused reduction
 
 # %% ../nbs/10_datadam.ipynb #bec0e618
 def matched_blocks(depth:int, blocks=None) -> tuple:

@@ -319,8 +319,9 @@ def random_baseline(data:DDData, ipc:int, seeds=(0, 1, 2),
         return combine(res, baseline='random real subset', subset_seeds=[1000 + s for s in seeds])
     if not cache: return compute()
     stored = []                          # `cached` locks: of processes asking at once (torchrun ranks, test workers), one computes
-    d = cached(path, lambda: stored.append(1) or compute().to_dict(), recompute=False)
-    return EvalResult(d['accuracies'], d['protocol'] | {'cache': f"{'stored' if stored else 'hit'}: {path}"}, d['seconds'])
+    r = EvalResult.from_dict(cached(path, lambda: stored.append(1) or compute().to_dict(), recompute=False))
+    r.protocol['cache'] = f"{'stored' if stored else 'hit'}: {path}"
+    return r
 
 def whole_data(data:DDData, epochs:int=30, **eval_kwargs) -> EvalResult:
     "Upper bound: networks trained on the whole training split with the same recipe."
