@@ -45,6 +45,13 @@ def distilled(data, ipc, factor, seed, steps):
     return syn, run.seconds
 
 
+def picture(syn, data, path):
+    "The distilled set as a student sees it (upsampled), one column per class."
+    import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
+    ax = syn.show(max_per_class=syn.factor ** 2 * syn.ipc, data=data)
+    ax.figure.savefig(path, bbox_inches='tight', dpi=100); plt.close(ax.figure)
+
+
 def table(rows) -> str:
     lines = ['**DataDAM on LowResSet (IDC multi-formation), MNIST** (command-line DataDAM recipe, 1,000 steps; ConvNet-3 students, '
              'final epoch; bytes = fp32 storage)', '',
@@ -95,6 +102,7 @@ def main():
                    accuracies=r.accuracies, bytes=int(sum(syn.storage().values())), distill_seconds=secs,
                    eval_seconds=round(time.time() - t, 1), steps=a.steps, machine=machine, evaluation=r.protocol)
         res['rows'].append(row); save()
+        if stage == 'test' and seed == a.seeds[0]: picture(syn, data, RESULTS / f'datadam_lowres_mnist_ipc{a.ipc}_f{f}.png')
         print(f"IPC {a.ipc} factor {f} seed {seed} {stage} {proto}: {r.mean:.1f} ± {r.std:.1f} ({row['eval_seconds']:.0f} s)", flush=True)
 
 

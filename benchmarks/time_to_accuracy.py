@@ -12,7 +12,8 @@ second job on the cores takes steps away (the results record the load average be
 
 Settings (`--settings`): 'pool' is dd_nb's command-line DataDAM (a pool of 50 networks x 64 real images per class,
 the image lr validated per image size); 'paper' is the authors' loop as issue 12 timed it (a fresh network and 64
-real images per class every step, p=1, batch norm: their code's settings). Writes
+real images per class every step, p=1, batch norm: their code's settings); 'pool_lowres2' is 'pool' distilling IDC's
+multi-formation (`LowResSet`, factor 2: four 14x14 images in the bytes of each 28x28 one, `--kind LowResSet`). Writes
 `results/time_to_accuracy_<dataset>[_tag].{json,md,png}`.
 """
 from __future__ import annotations
@@ -27,7 +28,9 @@ from dd_nb.train import evaluate
 
 RESULTS = Path(__file__).resolve().parent / 'results'
 SETTINGS = {'pool': dict(pool=50, pool_real=64),
-            'paper': dict(pool=0, batch_real=64, p=1.0, norm='batch')}
+            'paper': dict(pool=0, batch_real=64, p=1.0, norm='batch'),
+            'pool_lowres2': dict(pool=50, pool_real=64)}
+KINDS = {'pool_lowres2': dict(kind='LowResSet', factor=2)}   # the set kind of a setting (default PixelSet)
 
 
 class WallClockSnapshots(Callback):
@@ -37,8 +40,8 @@ class WallClockSnapshots(Callback):
     def after_step(self, run):
         elapsed = time.time() - self.t0
         while len(self.taken) < len(self.budgets) and elapsed >= self.budgets[len(self.taken)]:
-            with torch.no_grad(): x = run.synset.materialize().images.detach().clone().cpu()
-            self.taken.append(dict(budget_s=self.budgets[len(self.taken)], elapsed_s=round(elapsed, 1), step=run.step, images=x))
+            state = {k: v.detach().clone().cpu() for k, v in run.synset.state_dict().items()}
+            self.taken.append(dict(budget_s=self.budgets[len(self.taken)], elapsed_s=round(elapsed, 1), step=run.step, state=state))
         if len(self.taken) == len(self.budgets): run.steps = run.step   # the loop ends after this step
 
 
@@ -48,15 +51,15 @@ def machine(device):
 
 
 def run_setting(data, name, ipc, minutes, seed, eval_models, protocol):
-    syn = init_synset(data, ipc, generator=torch.Generator().manual_seed(100 + seed))
+    syn = init_synset(data, ipc, generator=torch.Generator().manual_seed(100 + seed), **KINDS.get(name, {}))
     snaps = WallClockSnapshots([60 * m for m in minutes])
     t0 = time.time()
     run = distill(syn, data, 'datadam', steps=10 ** 9, seed=seed, callbacks=[snaps], progress=False, **SETTINGS[name])
     rows = []
     for s in snaps.taken:
-        with torch.no_grad(): syn.images.copy_(s['images'].to(syn.images.device))
+        syn.load_state_dict(s['state'])
         r = evaluate(syn, data, n_models=eval_models, seed=seed, protocol=protocol)
-        rows.append(dict(setting=name, options=SETTINGS[name], minutes=s['budget_s'] / 60, elapsed_s=s['elapsed_s'], steps=s['step'],
+        rows.append(dict(setting=name, options=SETTINGS[name] | KINDS.get(name, {}), minutes=s['budget_s'] / 60, elapsed_s=s['elapsed_s'], steps=s['step'],
                          mean=r.mean, std=r.std, accuracies=r.accuracies, eval_seconds=round(r.seconds, 1), protocol=r.protocol))
         print(f"{name:6s} {s['budget_s'] / 60:5.1f} min ({s['step']} steps): {r}", flush=True)
     return rows, round(time.time() - t0, 1), run.config
