@@ -2,7 +2,7 @@
 
 For each setting the script distills for the longest budget, keeps a copy of the synthetic images when the wall clock
 (from the first step, pool filling included) passes each budget, then evaluates every copy with the standard protocol
-(`evaluate`: fresh ConvNets, the 'dd_nb' preset unless `--protocol`, final epoch, test split). Evaluation time is not
+(`evaluate`: fresh ConvNets, the 'dd_nb' preset unless `--protocols` names others, final epoch, test split). Evaluation time is not
 part of the budget. The distillation must run **alone** on the machine: the budgets are wall-clock seconds, so a
 second job on the cores takes steps away (the results record the load average before and after).
 
@@ -50,7 +50,7 @@ def machine(device):
                 device=str(device), load_average_1min=round(os.getloadavg()[0], 2))
 
 
-def run_setting(data, name, ipc, minutes, seed, eval_models, protocol):
+def run_setting(data, name, ipc, minutes, seed, eval_models, protocols):
     syn = init_synset(data, ipc, generator=torch.Generator().manual_seed(100 + seed), **KINDS.get(name, {}))
     snaps = WallClockSnapshots([60 * m for m in minutes])
     t0 = time.time()
@@ -58,10 +58,11 @@ def run_setting(data, name, ipc, minutes, seed, eval_models, protocol):
     rows = []
     for s in snaps.taken:
         syn.load_state_dict(s['state'])
-        r = evaluate(syn, data, n_models=eval_models, seed=seed, protocol=protocol)
-        rows.append(dict(setting=name, options=SETTINGS[name] | KINDS.get(name, {}), minutes=s['budget_s'] / 60, elapsed_s=s['elapsed_s'], steps=s['step'],
-                         mean=r.mean, std=r.std, accuracies=r.accuracies, eval_seconds=round(r.seconds, 1), protocol=r.protocol))
-        print(f"{name:6s} {s['budget_s'] / 60:5.1f} min ({s['step']} steps): {r}", flush=True)
+        for protocol in protocols:
+            r = evaluate(syn, data, n_models=eval_models, seed=seed, protocol=protocol)
+            rows.append(dict(setting=name, options=SETTINGS[name] | KINDS.get(name, {}), minutes=s['budget_s'] / 60, elapsed_s=s['elapsed_s'],
+                             steps=s['step'], mean=r.mean, std=r.std, accuracies=r.accuracies, eval_seconds=round(r.seconds, 1), protocol=r.protocol))
+            print(f"{name:6s} {s['budget_s'] / 60:5.1f} min ({s['step']} steps), {protocol}: {r}", flush=True)
     return rows, round(time.time() - t0, 1), run.config
 
 
@@ -71,7 +72,7 @@ def main():
     ap.add_argument('--minutes', type=float, nargs='+', default=[5, 15, 30])
     ap.add_argument('--settings', nargs='+', default=list(SETTINGS), choices=list(SETTINGS))
     ap.add_argument('--seed', type=int, default=0); ap.add_argument('--eval-models', type=int, default=5)
-    ap.add_argument('--protocol', default='dd_nb'); ap.add_argument('--device', default='auto')
+    ap.add_argument('--protocols', nargs='+', default=['dd_nb'], help='evaluation presets, each snapshot scored under each'); ap.add_argument('--device', default='auto')
     ap.add_argument('--threads', type=int, default=None); ap.add_argument('--tag', default='')
     a = ap.parse_args()
     if a.threads: torch.set_num_threads(a.threads)
@@ -79,7 +80,7 @@ def main():
     data = load_dataset(a.dataset).to(device)
     before = machine(device); rows, config = [], {}
     for name in a.settings:            # results written after each setting, so a stopped run keeps what it measured
-        r, secs, config[name] = run_setting(data, name, a.ipc, a.minutes, a.seed, a.eval_models, a.protocol)
+        r, secs, config[name] = run_setting(data, name, a.ipc, a.minutes, a.seed, a.eval_models, a.protocols)
         rows += r
         write(a, rows, config, before, device)
 
@@ -90,16 +91,16 @@ def write(a, rows, config, before, device):
                note='budget = wall-clock seconds of distillation from the first step (pool filling included); evaluation not counted')
     stem = f"time_to_accuracy_{a.dataset}{'_' + a.tag if a.tag else ''}"
     atomic_write(RESULTS / f'{stem}.json', lambda t: Path(t).write_text(json.dumps(out, indent=1)))
-    lines = [f"**Time to accuracy, {a.dataset} IPC {a.ipc}** (DataDAM; {a.eval_models} ConvNets per point, protocol "
-             f"'{a.protocol}', final epoch, test split; seed {a.seed}; {before['cpu']}, {before['threads']} threads, {before['device']})", '',
-             '| setting | budget (min) | steps done | test accuracy (%) |', '|---|---|---|---|']
-    lines += [f"| {r['setting']} | {r['minutes']:g} | {r['steps']} | {r['mean']:.1f} ± {r['std']:.1f} |" for r in rows]
+    lines = [f"**Time to accuracy, {a.dataset} IPC {a.ipc}** (DataDAM; {a.eval_models} ConvNets per point, final epoch, test split; "
+             f"seed {a.seed}; {before['cpu']}, {before['threads']} threads, {before['device']})", '',
+             '| setting | budget (min) | steps done | protocol | test accuracy (%) |', '|---|---|---|---|---|']
+    lines += [f"| {r['setting']} | {r['minutes']:g} | {r['steps']} | {r['protocol']['protocol']} | {r['mean']:.1f} ± {r['std']:.1f} |" for r in rows]
     (RESULTS / f'{stem}.md').write_text('\n'.join(lines) + '\n'); print('\n'.join(lines))
     import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(5, 3.2))
-    for name in dict.fromkeys(r['setting'] for r in rows):
-        rs = [r for r in rows if r['setting'] == name]
-        ax.errorbar([r['minutes'] for r in rs], [r['mean'] for r in rs], [r['std'] for r in rs], marker='o', capsize=3, label=name)
+    for name, proto in dict.fromkeys((r['setting'], r['protocol']['protocol']) for r in rows):
+        rs = [r for r in rows if r['setting'] == name and r['protocol']['protocol'] == proto]
+        ax.errorbar([r['minutes'] for r in rs], [r['mean'] for r in rs], [r['std'] for r in rs], marker='o', capsize=3, label=f'{name} ({proto})')
     ax.set_xlabel('minutes of distillation'); ax.set_ylabel('test accuracy (%)'); ax.legend()
     ax.set_title(f'time to accuracy, {a.dataset} IPC {a.ipc} ({before["device"]})'); fig.tight_layout()
     fig.savefig(RESULTS / f'{stem}.png', dpi=120); plt.close(fig); print('wrote', RESULTS / f'{stem}.json')
