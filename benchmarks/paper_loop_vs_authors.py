@@ -107,7 +107,7 @@ def main():
     ap.add_argument('--authors', required=True, help='a checkout of github.com/DataDistillation/DataDAM (utils.py, networks.py)')
     ap.add_argument('--dataset', default='mnist'); ap.add_argument('--ipc', type=int, default=1)
     ap.add_argument('--rounds', type=int, default=3); ap.add_argument('--steps', type=int, default=6)
-    ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--threads', type=int, default=2); ap.add_argument('--tag', default='', help='suffix of the results files (a repeat run)')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     sys.path.insert(0, str(Path(a.authors).resolve()))
@@ -139,7 +139,7 @@ def main():
     lines += ['', f"dd_nb is {res['speedup_authors_settings']:.2f}x faster than the authors' loop at their code's settings and "
                   f"{res['speedup_paper_settings']:.2f}x at the paper's."]
     RESULTS.mkdir(exist_ok=True)
-    stem = f'paper_loop_vs_authors_{a.dataset}_ipc{a.ipc}'
+    stem = f"paper_loop_vs_authors_{a.dataset}_ipc{a.ipc}{'_' + a.tag if a.tag else ''}"
     (RESULTS / f'{stem}.json').write_text(json.dumps(res, indent=1)); (RESULTS / f'{stem}.md').write_text('\n'.join(lines) + '\n')
     print('\n'.join(lines))
 
