@@ -380,7 +380,7 @@ def _check_factor(factor, size):
 
 @patch(cls_method=True)
 def from_data(cls:LowResSet, data:DDData, ipc:int, init:str='real', generator:torch.Generator=None,
-              factor:int=2,            # each stored unit holds factor² images of (H/factor, W/factor) (IDC: 2 on MNIST, CIFAR)
+              factor:int=2,            # each stored unit holds factor² images of (H/factor, W/factor) (2: four images per image's bytes)
               ) -> LowResSet:
     "`ipc` units per class, each `factor²` different real images downsampled by area averaging ('real'), or noise."
     check_choice(init, INITS, 'init'); _check_ipc(ipc); _check_factor(factor, data.shape[1:])
