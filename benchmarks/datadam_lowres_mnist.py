@@ -26,6 +26,7 @@ from dd_nb.data import load_dataset
 from dd_nb.synset import init_synset, load_synset
 from dd_nb.distill import distill
 from dd_nb.train import evaluate
+from dd_nb.cli import RECIPES, method_options
 
 RESULTS = Path(__file__).parent / 'results'
 OUT = RESULTS / 'datadam_lowres_mnist.json'
@@ -35,12 +36,18 @@ PUBLISHED = {'DC': {1: 91.7, 10: 97.4, 50: 98.8}, 'DSA': {1: 88.7, 10: 97.8, 50:
              'KIP': {1: 90.1, 10: 97.5, 50: 98.4}, 'IDC': {1: 94.2, 10: 98.4, 50: 99.1}}
 
 
+def cli_recipe() -> dict:
+    "The command line's DataDAM options on MNIST (`dd-nb distill datadam --dataset mnist --kind LowResSet`), read from the package."
+    objective, _ = method_options('datadam', [], RECIPES['mnist']['batch_real'], 'LowResSet')
+    return objective
+
+
 def distilled(data, ipc, factor, seed, steps):
     "The DataDAM set (command-line recipe) on a LowResSet at `factor`; loaded from runs/ when made before. -> (set, seconds or None)"
     path = SETS / f'ipc{ipc}-f{factor}-seed{seed}-steps{steps}.safetensors'
     if path.exists(): return load_synset(path, data), None
     syn = init_synset(data, ipc, 'real', torch.Generator().manual_seed(seed), kind='LowResSet', factor=factor)
-    run = distill(syn, data, 'datadam', steps=steps, seed=seed, pool=50, pool_real=64, batch_real=256)
+    run = distill(syn, data, 'datadam', steps=steps, seed=seed, **cli_recipe())
     SETS.mkdir(parents=True, exist_ok=True); syn.save(path)
     return syn, run.seconds
 
@@ -72,7 +79,7 @@ def main():
     ap.add_argument('--factor', type=int, default=None, help='test stage: this factor instead of the best on validation')
     ap.add_argument('--protocol', default='dc', help='val stage preset'); ap.add_argument('--protocols', nargs='+', default=['dc'])
     ap.add_argument('--val-models', type=int, default=3); ap.add_argument('--test-models', type=int, default=5)
-    ap.add_argument('--seeds', type=int, nargs='+', default=[0]); ap.add_argument('--steps', type=int, default=1000)
+    ap.add_argument('--seeds', type=int, nargs='+', default=[0]); ap.add_argument('--steps', type=int, default=RECIPES['mnist']['steps'])
     ap.add_argument('--threads', type=int, default=2); ap.add_argument('--device', default='cpu')
     ap.add_argument('--table', action='store_true')
     a = ap.parse_args()

@@ -1,7 +1,8 @@
 """Time to accuracy: the test accuracy a user gets after 5, 15 and 30 minutes of distillation (issue 12).
 
-For each setting the script distills for the longest budget, keeps a copy of the synthetic images when the wall clock
-(from the first step, pool filling included) passes each budget, then evaluates every copy with the standard protocol
+For each setting the script distills for the longest budget, keeps a snapshot of the synthetic set's state (every
+learned tensor: images, and labels where the kind learns them) when the wall clock (from the first step, pool filling
+included) passes each budget, then evaluates every snapshot with the standard protocol
 (`evaluate`: fresh ConvNets, the 'dd_nb' preset unless `--protocols` names others, final epoch, test split). Evaluation time is not
 part of the budget. The distillation must run **alone** on the machine: the budgets are wall-clock seconds, so a
 second job on the cores takes steps away (the results record the load average before and after).

@@ -12,8 +12,9 @@ import torch
 from fastcore.docments import docments
 
 # %% auto #0
-__all__ = ['check_choice', 'Option', 'declared_options', 'check_option', 'atomic_write', 'file_lock', 'recompute_requested',
-           'find_results_dir', 'cached', 'fmt_bytes', 'show_images', 'LineProgress', 'progress_bar', 'resolve_device']
+__all__ = ['check_choice', 'Option', 'declared_options', 'check_option', 'atomic_write', 'file_lock', 'compute_once',
+           'recompute_requested', 'find_results_dir', 'cached', 'fmt_bytes', 'show_images', 'LineProgress',
+           'progress_bar', 'resolve_device']
 
 # %% ../nbs/00_core.ipynb #6cd1e73b
 def check_choice(value, choices, what):
@@ -81,6 +82,17 @@ def file_lock(path):
         try: yield
         finally: fcntl.flock(f, fcntl.LOCK_UN)
 
+def compute_once(path,                 # what the result is stored as (file or folder); its lock is `path`.lock
+                 ready,                # () -> True when the stored result is complete
+                 load,                 # () -> the stored result
+                 make,                 # () -> the result, after storing it (atomically) where `ready` looks
+                 recompute:bool=False) -> tuple:
+    "(result, made): `load()` if `ready()`, else `make()` under `file_lock(path)`; of processes asking at once, one makes, the others wait and load."
+    if not recompute and ready(): return load(), False
+    with file_lock(path):
+        if not recompute and ready(): return load(), False    # made by another process while this one waited
+        return make(), True
+
 # %% ../nbs/00_core.ipynb #a828844b
 def recompute_requested() -> bool:
     "True when the environment asks notebooks to recompute their cached heavy results (`DD_NB_RECOMPUTE` set, not '0')."
@@ -95,19 +107,20 @@ def find_results_dir(start=None) -> Path:
 
 def cached(path,                         # JSON file holding the result
            compute,                      # () -> a JSON-able result (dicts, lists, numbers, strings)
-           recompute:bool=None):         # None: `recompute_requested()`
+           recompute:bool=None,          # None: `recompute_requested()`
+           status:bool=False):           # also return 'stored' (computed here) or 'hit' (loaded)
     "`compute()`'s result, read from `path` if it is there, else computed and written to `path` (atomically)."
     path = Path(path)
     if recompute is None: recompute = recompute_requested()
     def load():
         try: return json.loads(path.read_text())
         except json.JSONDecodeError as e: raise ValueError(f'cached result {path} is not valid JSON ({e}); delete it or set DD_NB_RECOMPUTE=1') from None
-    if path.exists() and not recompute: return load()
-    with file_lock(path):                  # another process may be computing it right now: wait, then load its result
-        if path.exists() and not recompute: return load()
+    def make():
         result = compute()
         atomic_write(path, lambda tmp: Path(tmp).write_text(json.dumps(result, indent=1)))
-    return result
+        return result
+    result, made = compute_once(path, path.exists, load, make, recompute)
+    return (result, 'stored' if made else 'hit') if status else result
 
 # %% ../nbs/00_core.ipynb #c97b4da1
 def fmt_bytes(n) -> str:

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_data.ipynb #b25936d8
 from __future__ import annotations
-import os
+import gzip, importlib.util, os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -117,11 +117,22 @@ def _split_stratified(y, fracs, seed):
         for k in range(len(fracs)): parts[k].append(idx[bounds[k]:bounds[k + 1]])
     return [torch.sort(torch.cat(p)).values for p in parts]
 
-def _load_digits():
+def _digits_arrays():
+    "(1797, 8, 8) pixel values 0..16 and labels of scikit-learn's digits, read from the CSV file it ships."
+    # Read directly: importing sklearn takes 1-2 s, paid by every `dd-nb` command and test subprocess for a 200 KB file.
+    # `find_spec` locates the package without importing it; `load_digits` is the fallback if the file ever moves.
+    spec = importlib.util.find_spec('sklearn')
+    csv = Path(spec.submodule_search_locations[0])/'datasets'/'data'/'digits.csv.gz' if spec and spec.submodule_search_locations else None
+    if csv is not None and csv.exists():
+        with gzip.open(csv, 'rt') as f: table = np.loadtxt(f, delimiter=',')
+        return table[:, :-1].reshape(-1, 8, 8), table[:, -1].astype(np.int64)
     from sklearn.datasets import load_digits
-    d = load_digits()
-    x = torch.tensor(d.images, dtype=torch.float32).unsqueeze(1) / 16.0
-    y = torch.tensor(d.target, dtype=torch.int64)
+    d = load_digits(); return d.images, d.target
+
+def _load_digits():
+    images, target = _digits_arrays()
+    x = torch.tensor(images, dtype=torch.float32).unsqueeze(1) / 16.0
+    y = torch.tensor(target, dtype=torch.int64)
     tr, va, te = _split_stratified(y, (0.7, 0.1, 0.2), seed=0)
     return (x[tr], y[tr]), (x[va], y[va]), (x[te], y[te]), [str(i) for i in range(10)]
 

@@ -175,7 +175,7 @@ def not_separable(self:DataDAM, data):
 # The command line uses a pool of 50 networks with cached real statistics: measured below, the same IPC 1 accuracy
 # as the paper's fresh network per step, several times faster. `--opt pool=0` runs the paper's loop.
 register_method('datadam', DataDAM, help='attention matching (Sajedi et al. 2023): class-mean spatial attention and embeddings',
-                cli_defaults=dict(pool=50, pool_real=64))
+                cli_defaults=dict(pool=50, pool_real=64));
 
 # %% ../nbs/10_datadam.ipynb #f7af1193
 LR_DIGITS = 0.1  # image lr chosen on the digits' validation split (with the authors' loss scale 100)

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .core import check_choice, fmt_bytes, show_images, progress_bar, atomic_write, file_lock
+from .core import check_choice, fmt_bytes, show_images, progress_bar, atomic_write, compute_once
 from .data import DDData, data_root
 from .nets import make_net
 from .augment import DSA
@@ -503,14 +503,14 @@ def cached_teacher(data:DDData, epochs:int=50, seed:int=0,
         run = train_teacher(data, epochs=epochs, seed=seed, checkpoints=(), progress=progress)
         return run.model.eval(), dict(key=key, protocol=run.protocol, val_acc=run.val_acc[epochs], seconds=round(run.seconds, 1),
                                       params=sum(p.numel() for p in run.model.parameters()))
-    if not cache: return train()
-    if path.exists() and meta.exists(): return hit()
-    with file_lock(path):      # torchrun ranks or test workers asking at once: one trains, the others wait and load
-        if path.exists() and meta.exists(): return hit()
+    def make():
         net, info = train()
         save_module(net, path)
-        atomic_write(meta, lambda tmp: Path(tmp).write_text(json.dumps(info, indent=1)))
-    return net, info | dict(cache=f'stored: {path}')
+        atomic_write(meta, lambda tmp: Path(tmp).write_text(json.dumps(info, indent=1)))   # written last: `ready` means both files
+        return net, info | dict(cache=f'stored: {path}')
+    if not cache: return train()
+    # torchrun ranks or test workers asking at once: one trains, the others wait and load
+    return compute_once(path, lambda: path.exists() and meta.exists(), hit, make)[0]
 
 def parse_clip(name:str) -> tuple|None:
     "None for 'stand-in', else (MODEL, PRETRAINED) from 'MODEL:PRETRAINED'; anything else fails, naming the two forms (no loading)."
@@ -539,16 +539,15 @@ def cached_projector(data:DDData, teacher, teacher_key:str, clip:str='stand-in',
         hist = fit_projector(proj, data, teacher, steps=steps, seed=seed, eval_every=max(steps // 5, 1), progress=progress)
         return proj, dict(clip=bundle.name, steps=steps, seed=seed, n_stored=proj.n_stored(), seconds=round(time.time() - t0, 1),
                           zero_shot=hist[0], fitted=hist[-1])
-    if not cache: return fit()
-    if (folder/'fit.json').exists(): return hit()
-    with file_lock(folder):    # one process fits; the others wait, then load its files
-        if (folder/'fit.json').exists(): return hit()
+    def make():
         proj, info = fit()
         # written beside, then renamed: the folder appears whole or not at all
         tmp = folder.with_name(f'{folder.name}.tmp{os.getpid()}'); shutil.rmtree(tmp, ignore_errors=True)
         save_projector(proj, tmp); (tmp/'fit.json').write_text(json.dumps(info, indent=1))
         shutil.rmtree(folder, ignore_errors=True); tmp.rename(folder)
-    return proj, info | dict(cache=f'stored: {folder}')
+        return proj, info | dict(cache=f'stored: {folder}')
+    if not cache: return fit()
+    return compute_once(folder, (folder/'fit.json').exists, hit, make)[0]    # one process fits; the others wait, then load its files
 
 def label_source(name:str,                 # one of `LABEL_SOURCES`
                  data:DDData, ipc:int,     # the dataset, and the images per class of the set to be labelled

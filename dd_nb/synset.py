@@ -183,13 +183,19 @@ class PixelSet(SynSet):
     def __init__(self, images, classes, meta, soft_labels=None, learn_labels:bool=False, labeler=None, eval_lr:float=None):
         super().__init__(meta, labeler, eval_lr)
         self.register_buffer('classes', torch.as_tensor(classes, dtype=torch.int64))
-        c, h, w = meta['shape']
-        if images.ndim != 4 or tuple(images.shape[1:]) != (c, h, w):
-            raise ValueError(f"images have shape {tuple(images.shape)}; expected (N, {c}, {h}, {w}) for {meta['dataset']!r}")
+        shape = self.stored_shape(meta)
+        if images.ndim != 4 or tuple(images.shape[1:]) != shape:
+            raise ValueError(f"images have shape {tuple(images.shape)}; expected (N, {', '.join(map(str, shape))}) for {meta['dataset']!r}{self._shape_note}")
         if len(images) != len(self.classes):
             raise ValueError(f"{len(images)} images but {len(self.classes)} class labels")
         self.images = nn.Parameter(images.detach().clone().float())
         self.soft_labels = None if soft_labels is None else nn.Parameter(torch.as_tensor(soft_labels).float().clone(), requires_grad=learn_labels)
+
+    _shape_note = ''   # what the error message adds about a subclass's stored shape
+
+    def stored_shape(self, meta:dict) -> tuple:
+        "(C, H, W) of a stored image: the data's. A subclass storing other shapes (`LowResSet`) overrides this and `materialize`."
+        return tuple(meta['shape'])
 
     def config(self): return dict(soft=self.soft_labels is not None, learn_labels=bool(self.soft_labels is not None and self.soft_labels.requires_grad))
 
@@ -336,39 +342,30 @@ def _repr_html_(self: SynSet):
     return f'{img}<table><tr><th>part</th><th>bytes (float32)</th></tr>{rows}</table>'
 
 # %% ../nbs/03_synset.ipynb #36be20fe
-class LowResSet(SynSet):
+class LowResSet(PixelSet):
     "IDC's multi-formation: `factor²` low-resolution images in the bytes of each full image, upsampled when materialized."
-    default_lrs = {'images': 1.0}
 
-    def __init__(self, images, classes, meta:dict, factor:int=2, labeler=None, eval_lr:float=None):
-        super().__init__(meta, labeler, eval_lr)
-        c, h, w = meta['shape']
-        self.factor = _check_factor(factor, (h, w))
-        n = factor * factor
-        if images.ndim != 4 or tuple(images.shape[1:]) != (c, h // factor, w // factor):
-            raise ValueError(f"images have shape {tuple(images.shape)}; expected (N, {c}, {h // factor}, {w // factor}) for {meta['dataset']!r} at factor {factor}")
-        self.register_buffer('classes', torch.as_tensor(classes, dtype=torch.int64))   # one class per stored image
-        if len(images) != len(self.classes): raise ValueError(f"{len(images)} images but {len(self.classes)} class labels")
-        if len(images) % n: raise ValueError(f"{len(images)} images do not fill whole units of factor² = {n} images")
-        self.images = nn.Parameter(images.detach().clone().float())
+    def __init__(self, images, classes, meta:dict, factor:int=2, soft_labels=None, learn_labels:bool=False, labeler=None, eval_lr:float=None):
+        self.factor = _check_factor(factor, meta['shape'][1:])
+        super().__init__(images, classes, meta, soft_labels, learn_labels, labeler, eval_lr)   # one class (and soft label) per stored image
+        if len(self.images) % factor ** 2: raise ValueError(f"{len(self.images)} images do not fill whole units of factor² = {factor ** 2} images")
+
+    def stored_shape(self, meta): c, h, w = meta['shape']; return (c, h // self.factor, w // self.factor)
+    @property
+    def _shape_note(self): return f' at factor {self.factor}'
 
     @property
     def ipc(self) -> int:
         "Stored units per class: full-image equivalents in bytes (`factor²` small images each)."
         return int(torch.bincount(self.classes, minlength=self.n_classes).max()) // self.factor ** 2
 
-    def config(self): return dict(factor=self.factor)
-    def param_groups(self): return {'images': [self.images]}
+    def config(self): return super().config() | dict(factor=self.factor)
 
     def materialize(self, generator=None) -> Materialized:
-        "Every stored image, upsampled bilinearly to the data's size."
-        h, w = self.meta['shape'][1:]
-        x = self.images if self.factor == 1 else F.interpolate(self.images, size=(h, w), mode='bilinear', align_corners=False)
-        return Materialized(x, self.classes, self.classes)
-
-    def storage_parts(self, nbytes:int) -> dict:
-        "Bytes per part (hard labels are implied by the class-major layout: 0 bytes)."
-        return {'images': self.images.numel() * nbytes, 'labels': 0}
+        "Every stored image upsampled bilinearly to the data's size, with its class and target (`PixelSet`'s)."
+        m = super().materialize(generator)
+        if self.factor == 1: return m
+        return m._replace(images=F.interpolate(m.images, size=tuple(self.meta['shape'][1:]), mode='bilinear', align_corners=False))
 
 def _check_factor(factor, size):
     if not isinstance(factor, int) or isinstance(factor, bool) or factor < 1:
@@ -381,6 +378,8 @@ def _check_factor(factor, size):
 @patch(cls_method=True)
 def from_data(cls:LowResSet, data:DDData, ipc:int, init:str='real', generator:torch.Generator=None,
               factor:int=2,            # each stored unit holds factor² images of (H/factor, W/factor) (2: four images per image's bytes)
+              soft_labels=None,        # (ipc x factor² x classes, classes) soft-label logits, one row per stored image; None = hard labels
+              learn_labels:bool=False, # learn the soft labels in the distillation loop
               ) -> LowResSet:
     "`ipc` units per class, each `factor²` different real images downsampled by area averaging ('real'), or noise."
     check_choice(init, INITS, 'init'); _check_ipc(ipc); _check_factor(factor, data.shape[1:])
@@ -390,11 +389,12 @@ def from_data(cls:LowResSet, data:DDData, ipc:int, init:str='real', generator:to
     pos = data.sample_per_class(n, generator)             # drawn for 'noise' too: same checks, same generator consumption
     if init == 'real': images = F.interpolate(data.x_train[pos.flatten()].float(), size=(h // factor, w // factor), mode='area')
     else: images = torch.randn(len(classes), c, h // factor, w // factor, generator=generator)
-    syn = cls(images, classes, dataset_meta(data), factor).to(data.device)
+    syn = cls(images, classes, dataset_meta(data), factor, soft_labels=soft_labels, learn_labels=learn_labels).to(data.device)
     syn._data = data
     return syn
 
 @patch(cls_method=True)
 def from_state(cls:LowResSet, tensors:dict, info:dict) -> LowResSet:
     "A `LowResSet` from the tensors and metadata of a saved file (called by `load_synset`)."
-    return cls(tensors['images'], tensors['classes'], info['meta'], **info['config'])
+    return cls(tensors['images'], tensors['classes'], info['meta'], info['config']['factor'], soft_labels=tensors.get('soft_labels'),
+               learn_labels=info['config'].get('learn_labels', False))

@@ -318,9 +318,9 @@ def random_baseline(data:DDData, ipc:int, seeds=(0, 1, 2),
         res = [(evaluator or evaluate)(subset(s), data, seed=s, **eval_kwargs) for s in seeds]
         return combine(res, baseline='random real subset', subset_seeds=[1000 + s for s in seeds])
     if not cache: return compute()
-    stored = []                          # `cached` locks: of processes asking at once (torchrun ranks, test workers), one computes
-    r = EvalResult.from_dict(cached(path, lambda: stored.append(1) or compute().to_dict(), recompute=False))
-    r.protocol['cache'] = f"{'stored' if stored else 'hit'}: {path}"
+    d, status = cached(path, lambda: compute().to_dict(), recompute=False, status=True)   # of ranks or test workers asking at once, one computes
+    r = EvalResult.from_dict(d)
+    r.protocol['cache'] = f"{status}: {path}"
     return r
 
 def whole_data(data:DDData, epochs:int=30, **eval_kwargs) -> EvalResult:

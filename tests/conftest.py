@@ -15,11 +15,13 @@ if _workers > 1:
 
 
 # The longest tests start first, so that two workers finish together instead of one waiting on a late heavy notebook
-# (longest-first scheduling). Seconds from `pytest --durations` on the 2-core machine; used only for the order.
-SLOW_FIRST = {'test_notebook[10_datadam]': 110, 'test_notebook[13_hello]': 120, 'test_notebook[04_train]': 60,
-              'test_notebook[index]': 45, 'test_notebook[11_haba]': 50, 'test_notebook[12_gold]': 45,
-              'test_progress_when_piped_is_a_few_lines': 30, 'test_notebook[05_distill]': 30,
-              'test_notebook[20_cli]': 27, 'test_evaluate_other_codebases_files': 24}
+# (longest-first scheduling). Seconds from `pytest --durations` on the 2-core machine; used only for the order. The
+# docs tests are one group (`xdist_group`, `--dist loadgroup`), ordered by their first test, which builds the site.
+SLOW_FIRST = {'test_notebook[13_hello]': 95, 'test_notebook[04_train]': 60, 'test_notebook[11_haba]': 50,
+              'test_notebook[10_datadam]': 50, 'test_build_is_clean': 50, 'test_notebook[12_gold]': 31,
+              'test_notebook[index]': 25, 'test_notebook[05_distill]': 25, 'test_notebook[20_cli]': 24,
+              'test_cli_distill_haba_and_mtt': 22, 'test_torchrun_cli': 21, 'test_evaluate_other_codebases_files': 20,
+              'test_progress_when_piped_is_a_few_lines': 15, 'test_distill_then_evaluate': 15, 'test_two_ranks_equal_one_process': 15}
 
 
 def pytest_collection_modifyitems(config, items):

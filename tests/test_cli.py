@@ -16,7 +16,7 @@ def dd(*args, check=True, env=None):
 
 def test_distill_then_evaluate(tmp_path):
     out = tmp_path / 'run'
-    r = dd('distill', 'dm', '--dataset', 'digits', '--ipc', '1', '--steps', '30', '--out', str(out),
+    r = dd('distill', 'dm', '--dataset', 'digits', '--ipc', '1', '--steps', '30', '--batch-real', '16', '--out', str(out),
            '--eval-models', '2', '--eval-epochs', '40', '--random-seeds', '1', '--quiet')
     assert 'random real (IPC 1, equal bytes):' in r.stdout and 'protocol dd_nb:' in r.stdout
     m = json.loads((out / 'metrics.json').read_text())
@@ -58,7 +58,7 @@ def test_prune_then_distill_from_kept_pool(tmp_path):
     keep = json.loads((tmp_path / 'p' / 'keep.json').read_text())
     assert keep['dataset'] == 'digits' and 'kept' in r.stdout
     out = tmp_path / 'run'
-    dd('distill', 'dm', '--steps', '5', '--keep', str(tmp_path / 'p' / 'keep.json'), '--out', str(out), '--no-eval', '--quiet')
+    dd('distill', 'dm', '--steps', '5', '--batch-real', '16', '--keep', str(tmp_path / 'p' / 'keep.json'), '--out', str(out), '--no-eval', '--quiet')
     m = json.loads((out / 'metrics.json').read_text())
     assert m['protocol']['distill']['n_train'] == keep['n_kept'] < 1258
 
@@ -66,14 +66,14 @@ def test_prune_then_distill_from_kept_pool(tmp_path):
 def test_progress_when_piped_is_a_few_lines(tmp_path):
     "Output to a pipe (a log file, CI): plain progress lines every 10 %, not thousands of redrawn bars."
     env = {k: v for k, v in os.environ.items() if k != 'TQDM_DISABLE'}
-    r = dd('distill', 'dm', '--steps', '50', '--out', str(tmp_path / 'run'), '--eval-models', '1', '--eval-epochs', '20',
+    r = dd('distill', 'dm', '--steps', '50', '--batch-real', '16', '--out', str(tmp_path / 'run'), '--eval-models', '1', '--eval-epochs', '20',
            '--random-seeds', '1', env=env)
     err = r.stderr
     assert '\r' not in err, err[:500]
     lines = [l for l in err.splitlines() if '%' in l]
     assert any(l.startswith('distill dm: 100% (50/50') for l in lines), err[-2000:]
     assert 10 <= len(lines) <= 60, (len(lines), lines[:5])
-    r = dd('distill', 'dm', '--steps', '10', '--out', str(tmp_path / 'q'), '--no-eval', '--quiet', env=env)
+    r = dd('distill', 'dm', '--steps', '10', '--batch-real', '16', '--out', str(tmp_path / 'q'), '--no-eval', '--quiet', env=env)
     assert '%' not in r.stderr
 
 

@@ -14,6 +14,8 @@ from dd_nb.core import atomic_write, file_lock
 ROOT = Path(__file__).resolve().parents[1]
 NBS = sorted(p for p in (ROOT / 'nbs').glob('*.ipynb') if not p.name.startswith(('_', '.')))
 LAYERS = [(0, 9, 'Foundation'), (10, 19, 'Methods'), (20, 29, 'Command line')]
+# One worker runs every test here: the site is built once, and no second worker sits waiting on its lock.
+pytestmark = pytest.mark.xdist_group('docs')
 
 
 def cells(path): return json.loads(path.read_text(encoding='utf-8'))['cells']
