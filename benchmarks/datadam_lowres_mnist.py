@@ -5,16 +5,19 @@ each full image. Everything is the command line's DataDAM recipe (`dd-nb distill
 50 random networks, 64 real images per class behind it, 256 real images per class per step, 1,000 steps, image lr 1
 chosen on MNIST's validation split for 28x28 images); only the set kind changes.
 
-- `--stage val`: for each factor, distill seed 0 and train `--val-models` ConvNets under `--protocol` (default 'dc',
-  the calibrated preset) on the set, scored on the **validation** split (6,000 images held out of MNIST's training set).
-- `--stage test`: the factor with the best validation mean (or `--factor`), distilled with each `--seeds`, scored on
-  the **test** split by `--test-models` ConvNets under each of `--protocols`, final epoch.
+- `--stage val`: for each factor and each `--steps` count, distill seed 0 and train `--val-models` ConvNets under
+  `--protocol` (default 'dc', the calibrated preset) on the set, scored on the **validation** split (6,000 images held
+  out of MNIST's training set).
+- `--stage test`: the (factor, steps) with the best validation mean under `--protocol` (or `--factor` with the first
+  `--steps`), distilled with each `--seeds`, scored on the **test** split by `--test-models` ConvNets under each of
+  `--protocols`, final epoch.
 
 Sets are saved under `runs/lowres_mnist/` (a rerun reuses them: distillation is reproducible from the seed) and rows
 are appended to `results/datadam_lowres_mnist.json` as they finish (a rerun skips finished rows). The random real
 baseline at the same bytes under the same preset is `benchmarks/baselines.py` (`results/baselines_mnist.*`).
 
     DD_NB_DATA=/path/to/data python benchmarks/datadam_lowres_mnist.py --ipc 1 --stage val --factors 1 2
+    DD_NB_DATA=/path/to/data python benchmarks/datadam_lowres_mnist.py --ipc 1 --stage val --factors 2 --steps 4000
     DD_NB_DATA=/path/to/data python benchmarks/datadam_lowres_mnist.py --ipc 1 --stage test --protocols dc dd_nb
     python benchmarks/datadam_lowres_mnist.py --table
 """
@@ -60,12 +63,12 @@ def picture(syn, data, path):
 
 
 def table(rows) -> str:
-    lines = ['**DataDAM on LowResSet (IDC multi-formation), MNIST** (command-line DataDAM recipe, 1,000 steps; ConvNet-3 students, '
-             'final epoch; bytes = fp32 storage)', '',
-             '| IPC (bytes) | factor | images per class | stage | split | protocol | accuracy (%) | models x seeds | published IDC |',
-             '|---|---|---|---|---|---|---|---|---|']
+    lines = ['**DataDAM on LowResSet (IDC multi-formation), MNIST** (command-line DataDAM recipe, distillation steps as listed; '
+             'ConvNet-3 students, final epoch; bytes = fp32 storage)', '',
+             '| IPC (bytes) | factor | steps | images per class | stage | split | protocol | accuracy (%) | models x seeds | published IDC |',
+             '|---|---|---|---|---|---|---|---|---|---|']
     for r in rows:
-        lines.append(f"| {r['ipc']} ({r['bytes']:,}) | {r['factor']} | {r['ipc'] * r['factor'] ** 2} | {r['stage']} | {r['split']} | "
+        lines.append(f"| {r['ipc']} ({r['bytes']:,}) | {r['factor']} | {r['steps']:,} | {r['ipc'] * r['factor'] ** 2} | {r['stage']} | {r['split']} | "
                      f"{r['protocol']} | **{r['mean']:.1f} ± {r['std']:.1f}** | {len(r['accuracies'])} x seed {r['seed']} | "
                      f"{PUBLISHED['IDC'].get(r['ipc'], '-')} |")
     return '\n'.join(lines)
@@ -79,7 +82,9 @@ def main():
     ap.add_argument('--factor', type=int, default=None, help='test stage: this factor instead of the best on validation')
     ap.add_argument('--protocol', default='dc', help='val stage preset'); ap.add_argument('--protocols', nargs='+', default=['dc'])
     ap.add_argument('--val-models', type=int, default=3); ap.add_argument('--test-models', type=int, default=5)
-    ap.add_argument('--seeds', type=int, nargs='+', default=[0]); ap.add_argument('--steps', type=int, default=RECIPES['mnist']['steps'])
+    ap.add_argument('--seeds', type=int, nargs='+', default=[0])
+    ap.add_argument('--steps', type=int, nargs='+', default=[RECIPES['mnist']['steps']],
+                    help='val stage: candidate step counts (with each factor); test stage: the count when --factor is given')
     ap.add_argument('--threads', type=int, default=2); ap.add_argument('--device', default='cpu')
     ap.add_argument('--table', action='store_true')
     a = ap.parse_args()
@@ -91,26 +96,28 @@ def main():
     def save():
         RESULTS.mkdir(exist_ok=True); OUT.write_text(json.dumps(res, indent=1))
         OUT.with_suffix('.md').write_text(table(res['rows']) + '\n')
-    done = {(r['stage'], r['ipc'], r['factor'], r['seed'], r['protocol']) for r in res['rows']}
+    done = {(r['stage'], r['ipc'], r['factor'], r['seed'], r['protocol'], r['steps']) for r in res['rows']}
     if a.stage == 'val':
-        jobs = [(f, 0, a.protocol, 'val', a.val_models) for f in a.factors]
+        jobs = [(f, steps, 0, a.protocol, 'val', a.val_models) for f in a.factors for steps in a.steps]
     else:
-        val = [r for r in res['rows'] if r['stage'] == 'val' and r['ipc'] == a.ipc]
-        factor = a.factor or max(val, key=lambda r: r['mean'])['factor']
-        print(f'IPC {a.ipc}: factor {factor}' + ('' if a.factor else ' (best validation mean: ' +
-              ', '.join(f"f{r['factor']} {r['mean']:.1f}" for r in val) + ')'), flush=True)
-        jobs = [(factor, s, p, 'test', a.test_models) for s in a.seeds for p in a.protocols]
-    for f, seed, proto, stage, n in jobs:
-        if (stage, a.ipc, f, seed, proto) in done: continue
-        syn, secs = distilled(data, a.ipc, f, seed, a.steps)
+        val = [r for r in res['rows'] if r['stage'] == 'val' and r['ipc'] == a.ipc and r['protocol'] == a.protocol]
+        best = max(val, key=lambda r: r['mean']) if val else None
+        factor, steps = (a.factor, a.steps[0]) if a.factor else (best['factor'], best['steps'])
+        print(f'IPC {a.ipc}: factor {factor}, {steps} steps' + ('' if a.factor else ' (best validation mean: ' +
+              ', '.join(f"f{r['factor']} x {r['steps']} steps {r['mean']:.1f}" for r in val) + ')'), flush=True)
+        jobs = [(factor, steps, s, p, 'test', a.test_models) for s in a.seeds for p in a.protocols]
+    for f, steps, seed, proto, stage, n in jobs:
+        if (stage, a.ipc, f, seed, proto, steps) in done: continue
+        syn, secs = distilled(data, a.ipc, f, seed, steps)
         t = time.time()
         r = evaluate(syn, data, n_models=n, seed=seed, protocol=proto, split=stage)
         row = dict(stage=stage, split=stage, ipc=a.ipc, factor=f, seed=seed, protocol=proto, mean=r.mean, std=r.std,
                    accuracies=r.accuracies, bytes=int(sum(syn.storage().values())), distill_seconds=secs,
-                   eval_seconds=round(time.time() - t, 1), steps=a.steps, machine=machine, evaluation=r.protocol)
+                   eval_seconds=round(time.time() - t, 1), steps=steps, machine=machine, evaluation=r.protocol)
         res['rows'].append(row); save()
-        if stage == 'test' and seed == a.seeds[0]: picture(syn, data, RESULTS / f'datadam_lowres_mnist_ipc{a.ipc}_f{f}.png')
-        print(f"IPC {a.ipc} factor {f} seed {seed} {stage} {proto}: {r.mean:.1f} ± {r.std:.1f} ({row['eval_seconds']:.0f} s)", flush=True)
+        if stage == 'test' and seed == a.seeds[0]:
+            picture(syn, data, RESULTS / f"datadam_lowres_mnist_ipc{a.ipc}_f{f}{'' if steps == 1000 else f'_{steps}steps'}.png")
+        print(f"IPC {a.ipc} factor {f}, {steps} steps, seed {seed} {stage} {proto}: {r.mean:.1f} ± {r.std:.1f} ({row['eval_seconds']:.0f} s)", flush=True)
 
 
 if __name__ == '__main__':
