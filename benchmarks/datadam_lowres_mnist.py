@@ -101,8 +101,9 @@ def main():
         jobs = [(f, steps, 0, a.protocol, 'val', a.val_models) for f in a.factors for steps in a.steps]
     else:
         val = [r for r in res['rows'] if r['stage'] == 'val' and r['ipc'] == a.ipc and r['protocol'] == a.protocol]
-        best = max(val, key=lambda r: r['mean']) if val else None
-        factor, steps = (a.factor, a.steps[0]) if a.factor else (best['factor'], best['steps'])
+        if not val and not a.factor:
+            raise SystemExit(f"no validation rows for IPC {a.ipc} under {a.protocol!r}: run --stage val first, or pass --factor")
+        factor, steps = (a.factor, a.steps[0]) if a.factor else (lambda b: (b['factor'], b['steps']))(max(val, key=lambda r: r['mean']))
         print(f'IPC {a.ipc}: factor {factor}, {steps} steps' + ('' if a.factor else ' (best validation mean: ' +
               ', '.join(f"f{r['factor']} x {r['steps']} steps {r['mean']:.1f}" for r in val) + ')'), flush=True)
         jobs = [(factor, steps, s, p, 'test', a.test_models) for s in a.seeds for p in a.protocols]
