@@ -19,9 +19,10 @@ and a run on it is identical to a fresh run with the same seed), each evaluated 
 candidate's set is then evaluated on the test split, and the other seeds are distilled with that lr only.
 """
 from __future__ import annotations
-import argparse, json, platform, time
+import argparse, json, time
 from pathlib import Path
 import torch
+from dd_nb.core import machine_info
 from dd_nb.data import load_dataset
 from dd_nb.synset import init_synset
 from dd_nb.distill import distill
@@ -129,8 +130,7 @@ def main(argv=None):
     dam_kw = dict(p=a.p, norm=a.norm, lam=a.lam, batch_real=a.batch_real)
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
     name = f'datadam_{a.dataset}' + (f'_{a.tag}' if a.tag else '')
-    env = dict(torch=torch.__version__, threads=torch.get_num_threads(), cpu=platform.processor() or platform.machine(),
-               cuda=torch.cuda.is_available())
+    env = machine_info() | dict(cuda=torch.cuda.is_available())
     report = dict(dataset=a.dataset, env=env, args=vars(a), published=PUBLISHED, rows=[])
 
     timing = {}

@@ -7,13 +7,13 @@ notebook nbs/13_hello.ipynb reads in its slow cells.
     python benchmarks/hello_digits.py ranks             # LoRA-rank sweep + image update, IPC 10 (needs the recipe file)
     python benchmarks/hello_digits.py loss              # the student loss: KD (T^2 KL) vs the paper's MSE + beta x CE (validation split)
 """
-import argparse, json, os, sys, time, platform
+import argparse, json, os, sys, time
 from pathlib import Path
 import torch
 from dd_nb.data import load_dataset
 from dd_nb.synset import init_synset, dataset_meta
 from dd_nb.train import evaluate, combine
-from dd_nb.core import fmt_bytes
+from dd_nb.core import fmt_bytes, machine_info
 from dd_nb.hello import (train_teacher, QUICK_TEACHER, recipe_grid, stand_in_clip, CLIPProjector, fit_projector, StoredLabels,
                          with_labels, soft_label_bytes, dsa_views, label_error)
 
@@ -23,10 +23,6 @@ GRID = [dict(lr=lr, epochs=ep, temperature=t) for ep in (300, 1000) for lr in (0
 
 def best_setting(rows, source, ipc):
     return max((r for r in rows if r['source'] == source and r['ipc'] == ipc), key=lambda r: r['mean'])['kwargs']
-
-
-def machine():
-    return dict(threads=torch.get_num_threads(), cpu=platform.processor() or platform.machine(), load_average_1min=round(os.getloadavg()[0], 2))
 
 
 def main():
@@ -83,7 +79,7 @@ def main():
     out = dict(rows=rows, projector=dict(fit_steps=a.fit_steps, fit_seconds=fit_s, history=hist, n_stored=proj.n_stored(),
                                          bytes_fp32=proj.storage_bytes(), clip=clip.name),
                teacher=dict(val_acc=teacher.val_acc, params=n_teacher, protocol=teacher.protocol, seconds=teacher.seconds),
-               machine=machine(), seeds=seeds)
+               machine=machine_info(), seeds=seeds)
     path = Path(a.out or RESULTS / 'hello_digits_students.json')
     path.write_text(json.dumps(out, indent=1)); print('wrote', path)
 
@@ -105,7 +101,7 @@ def projector_seeds(digits, teacher, grid, a):
                          recipe=kw, seconds=r.seconds, fits=fits, n_stored=proj.n_stored(), projector_seeds='one projector per seed (init + fit)',
                          protocol={k: v for k, v in r.protocol.items() if isinstance(v, (int, float, str, bool, list))}))
     path = Path(a.out or RESULTS / 'hello_digits_projector_seeds.json')
-    path.write_text(json.dumps(dict(rows=rows, fit_steps=a.fit_steps, machine=machine()), indent=1)); print('wrote', path)
+    path.write_text(json.dumps(dict(rows=rows, fit_steps=a.fit_steps, machine=machine_info()), indent=1)); print('wrote', path)
 
 
 LOSSES = [dict(online_loss='kd', hard_weight=0.0), dict(online_loss='kd', hard_weight=0.1), dict(online_loss='kd', hard_weight=1.0),
@@ -124,7 +120,7 @@ def loss_study(digits, teacher, grid, a):
             rows.append(dict(ipc=ipc, **loss, recipe=kw, mean=r.mean, std=r.std, accuracies=r.accuracies, seconds=r.seconds))
             print(ipc, loss, f'{r.mean:.1f} ± {r.std:.1f}', flush=True)
     path = Path(a.out or RESULTS / 'hello_digits_loss.json')
-    path.write_text(json.dumps(dict(rows=rows, split='val', protocol='2 seeds (random real init 100+s) x 3 ConvNets, final epoch', machine=machine()), indent=1))
+    path.write_text(json.dumps(dict(rows=rows, split='val', protocol='2 seeds (random real init 100+s) x 3 ConvNets, final epoch', machine=machine_info()), indent=1))
     print('wrote', path)
 
 
@@ -155,7 +151,7 @@ def ranks(digits, teacher, grid, a):
             update = dict(rank=r, head_rank=hr, steps=100, lr=0.01, before=err0, after=err1, loss=loss, accuracies=res_u.accuracies,
                           mean=res_u.mean, std=res_u.std, accuracies_before=res.accuracies)
             print('image update', err0, err1, res_u.accuracies, flush=True)
-    out = dict(rows=rows, image_update=update, fit_steps=a.fit_steps, ipc=ipc, machine=machine())
+    out = dict(rows=rows, image_update=update, fit_steps=a.fit_steps, ipc=ipc, machine=machine_info())
     path = Path(a.out or RESULTS / 'hello_digits_ranks.json'); path.write_text(json.dumps(out, indent=1)); print('wrote', path)
 
 

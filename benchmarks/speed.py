@@ -4,9 +4,10 @@ ensemble vs loop. Prints a table and writes benchmarks/results/speed.json and sp
     python benchmarks/speed.py                      # digits only (embedded)
     DD_NB_DATA=/path python benchmarks/speed.py --mnist
 """
-import argparse, json, platform, time
+import argparse, json, time
 from pathlib import Path
 import torch
+from dd_nb.core import machine_info
 from dd_nb.data import load_dataset
 from dd_nb.nets import make_net
 from dd_nb.synset import init_synset
@@ -50,8 +51,7 @@ def main():
                 e = time_eval_epoch(data, ipc, a.models, a.epochs, vec)
                 rows.append(dict(what='eval epoch', dataset=name, ipc=ipc, detail=f"{a.models} models, {'vmap ensemble' if vec else 'loop'}", seconds=e))
                 print(rows[-1], flush=True)
-    meta = dict(torch=torch.__version__, threads=torch.get_num_threads(), cpu=platform.processor() or platform.machine(),
-                cuda=torch.cuda.is_available(), steps=a.steps, epochs=a.epochs)
+    meta = machine_info() | dict(cuda=torch.cuda.is_available(), steps=a.steps, epochs=a.epochs)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / 'speed.json').write_text(json.dumps(dict(meta=meta, rows=rows), indent=2))
     md = ['| what | dataset | IPC | detail | seconds |', '|---|---|---|---|---|']

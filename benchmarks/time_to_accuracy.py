@@ -18,10 +18,10 @@ multi-formation (`LowResSet`, factor 2: four 14x14 images in the bytes of each 2
 `results/time_to_accuracy_<dataset>[_tag].{json,md,png}`.
 """
 from __future__ import annotations
-import argparse, json, os, platform, time
+import argparse, json, time
 from pathlib import Path
 import torch
-from dd_nb.core import resolve_device, atomic_write
+from dd_nb.core import resolve_device, atomic_write, machine_info
 from dd_nb.data import load_dataset
 from dd_nb.synset import init_synset
 from dd_nb.distill import distill, Callback
@@ -44,11 +44,6 @@ class WallClockSnapshots(Callback):
             state = {k: v.detach().clone().cpu() for k, v in run.synset.state_dict().items()}
             self.taken.append(dict(budget_s=self.budgets[len(self.taken)], elapsed_s=round(elapsed, 1), step=run.step, state=state))
         if len(self.taken) == len(self.budgets): run.steps = run.step   # the loop ends after this step
-
-
-def machine(device):
-    return dict(cpu=platform.processor() or platform.machine(), cores=os.cpu_count(), threads=torch.get_num_threads(),
-                device=str(device), load_average_1min=round(os.getloadavg()[0], 2))
 
 
 def run_setting(data, name, ipc, minutes, seed, eval_models, protocols):
@@ -79,7 +74,7 @@ def main():
     if a.threads: torch.set_num_threads(a.threads)
     device = resolve_device(a.device)
     data = load_dataset(a.dataset).to(device)
-    before = machine(device); rows, config = [], {}
+    before = machine_info(device); rows, config = [], {}
     for name in a.settings:            # results written after each setting, so a stopped run keeps what it measured
         r, secs, config[name] = run_setting(data, name, a.ipc, a.minutes, a.seed, a.eval_models, a.protocols)
         rows += r
@@ -88,7 +83,7 @@ def main():
 
 def write(a, rows, config, before, device):
     out = dict(dataset=a.dataset, ipc=a.ipc, minutes=a.minutes, seed=a.seed, rows=rows, distill_config=config,
-               machine_before=before, machine_after=machine(device), date=time.strftime('%Y-%m-%d %H:%M'),
+               machine_before=before, machine_after=machine_info(device), date=time.strftime('%Y-%m-%d %H:%M'),
                note='budget = wall-clock seconds of distillation from the first step (pool filling included); evaluation not counted')
     stem = f"time_to_accuracy_{a.dataset}{'_' + a.tag if a.tag else ''}"
     atomic_write(RESULTS / f'{stem}.json', lambda t: Path(t).write_text(json.dumps(out, indent=1)))

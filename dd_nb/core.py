@@ -14,7 +14,7 @@ from fastcore.docments import docments
 # %% auto #0
 __all__ = ['check_choice', 'Option', 'declared_options', 'check_option', 'atomic_write', 'file_lock', 'compute_once',
            'recompute_requested', 'find_results_dir', 'cached', 'fmt_bytes', 'show_images', 'LineProgress',
-           'progress_bar', 'resolve_device']
+           'progress_bar', 'resolve_device', 'package_dir', 'machine_info']
 
 # %% ../nbs/00_core.ipynb #6cd1e73b
 def check_choice(value, choices, what):
@@ -189,3 +189,21 @@ def resolve_device(device='auto') -> torch.device:
     if d.index is not None and d.index >= n:
         raise ValueError(f"device {str(device)!r} does not exist: this machine has {n} CUDA device(s): {', '.join(f'cuda:{i}' for i in range(n))}")
     return d
+
+# %% ../nbs/00_core.ipynb #a8e0d36c
+def package_dir(name:str) -> Path|None:
+    "The folder of installed package `name`, located without importing it (importing can cost seconds); None if absent."
+    import importlib.util
+    try: spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError): return None
+    return Path(spec.submodule_search_locations[0]) if spec and spec.submodule_search_locations else None
+
+def machine_info(device=None) -> dict:
+    "Where a timing ran: CPU, cores, torch threads, device (and GPU name), torch version, 1-minute load average."
+    import platform
+    d = torch.device('cpu' if device is None else device)
+    info = dict(cpu=platform.processor() or platform.machine(), cores=os.cpu_count(), threads=torch.get_num_threads(),
+                device=str(d), torch=torch.__version__, python=platform.python_version())
+    if d.type == 'cuda': info['gpu'] = torch.cuda.get_device_name(d)
+    if hasattr(os, 'getloadavg'): info['load_average_1min'] = round(os.getloadavg()[0], 2)
+    return info

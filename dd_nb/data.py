@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_data.ipynb #b25936d8
 from __future__ import annotations
-import gzip, importlib.util, os
+import gzip, os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from fastcore.basics import patch
 import copy
-from .core import check_choice, atomic_write, show_images, resolve_device
+from .core import check_choice, atomic_write, show_images, resolve_device, package_dir
 
 # %% auto #0
 __all__ = ['DATASETS', 'DatasetSpec', 'data_root', 'files_present', 'DDData', 'load_dataset']
@@ -120,9 +120,9 @@ def _split_stratified(y, fracs, seed):
 def _digits_arrays():
     "(1797, 8, 8) pixel values 0..16 and labels of scikit-learn's digits, read from the CSV file it ships."
     # Read directly: importing sklearn takes 1-2 s, paid by every `dd-nb` command and test subprocess for a 200 KB file.
-    # `find_spec` locates the package without importing it; `load_digits` is the fallback if the file ever moves.
-    spec = importlib.util.find_spec('sklearn')
-    csv = Path(spec.submodule_search_locations[0])/'datasets'/'data'/'digits.csv.gz' if spec and spec.submodule_search_locations else None
+    # `package_dir` locates the package without importing it; `load_digits` is the fallback if the file ever moves.
+    sk = package_dir('sklearn')
+    csv = sk/'datasets'/'data'/'digits.csv.gz' if sk else None
     if csv is not None and csv.exists():
         with gzip.open(csv, 'rt') as f: table = np.loadtxt(f, delimiter=',')
         return table[:, :-1].reshape(-1, 8, 8), table[:, -1].astype(np.int64)

@@ -480,11 +480,11 @@ def generate(src_dir: Path, site_dir: Path, strict=True):
 
 def copy_mathjax(site_dir: Path):
     "MathJax 2 (the version nbconvert's pages configure) from the jupyter-server-mathjax package, for offline formulas."
-    import importlib.util
-    spec = importlib.util.find_spec('jupyter_server_mathjax')   # located, not imported: importing it loads jupyter_server (2 s)
-    if spec is None or not spec.submodule_search_locations:
+    from dd_nb.core import package_dir
+    folder = package_dir('jupyter_server_mathjax')   # located, not imported: importing it loads jupyter_server (2 s)
+    if folder is None:
         return 'WARNING: jupyter-server-mathjax is not installed: formulas will not render (pip install -e ".[dev]")'
-    shutil.copytree(Path(spec.submodule_search_locations[0]) / 'static', site_dir / 'assets' / 'mathjax', dirs_exist_ok=True)
+    shutil.copytree(folder / 'static', site_dir / 'assets' / 'mathjax', dirs_exist_ok=True)
     return None
 
 

@@ -25,15 +25,15 @@ def test_haba_and_mtt_after_import_dd_nb_alone(tmp_path):
     assert len(list((tmp_path / 'cache' / 'experts').glob('digits-*.safetensors'))) == 1    # one buffer, shared by both
 
 
-def test_cli_distill_haba_and_mtt(tmp_path):
-    env = os.environ | {'DD_NB_DATA': str(tmp_path)}
+def test_cli_distill_haba_and_mtt(tmp_path, monkeypatch):
+    "`dd-nb distill haba|mtt` (called as `dd_nb.cli.main(argv)` in this process, to skip a fresh interpreter's start-up)."
+    from dd_nb.cli import main
+    monkeypatch.setenv('DD_NB_DATA', str(tmp_path))
     for method in ('haba', 'mtt'):
         out = tmp_path / method
-        r = subprocess.run(['dd-nb', 'distill', method, '--dataset', 'digits', '--ipc', '1', '--steps', '2', '--eval-models', '1',
-                            '--eval-epochs', '2', '--random-seeds', '1', '--quiet', '--out', str(out),
-                            '--opt', 'n_experts=2', '--opt', 'buffer_epochs=3', '--opt', 'syn_steps=2'],
-                           capture_output=True, text=True, timeout=600, env=env)
-        assert r.returncode == 0, r.stderr[-3000:]
+        main(['distill', method, '--dataset', 'digits', '--ipc', '1', '--steps', '2', '--eval-models', '1',
+              '--eval-epochs', '2', '--random-seeds', '1', '--quiet', '--out', str(out),
+              '--opt', 'n_experts=2', '--opt', 'buffer_epochs=3', '--opt', 'syn_steps=2'])
         m = json.loads((out / 'metrics.json').read_text())
         assert m['method'] == method and 'accuracy_mean' in m and 'random_mean' in m
         for f in ('grid.png', 'state.safetensors', 'synset.safetensors'): assert (out / f).exists(), f
