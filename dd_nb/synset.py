@@ -218,6 +218,15 @@ INITS = ('real', 'noise')
 def _check_ipc(ipc):
     if not isinstance(ipc, int) or isinstance(ipc, bool) or ipc < 1: raise ValueError(f"ipc must be a positive integer, got {ipc!r}")
 
+def _draw_images(data:DDData, n:int, init:str, generator=None, size=None):
+    "`n` images per class (class-major) and their classes: random real ones (area-downsampled to `size` if given) or noise."
+    classes = torch.arange(data.n_classes).repeat_interleave(n)
+    pos = data.sample_per_class(n, generator)            # drawn for 'noise' too: same checks, same generator consumption
+    size = tuple(size or data.shape[1:])
+    if init == 'noise': return torch.randn(len(classes), data.shape[0], *size, generator=generator), classes
+    images = data.x_train[pos.flatten()]
+    return (images if size == tuple(data.shape[1:]) else F.interpolate(images.float(), size=size, mode='area')), classes
+
 @patch(cls_method=True)
 def from_data(cls:PixelSet, data:DDData, ipc:int, init:str='real', generator:torch.Generator=None,
               soft_labels=None,        # (N, classes) soft-label logits to store with the images; None = hard labels
@@ -225,9 +234,7 @@ def from_data(cls:PixelSet, data:DDData, ipc:int, init:str='real', generator:tor
               ) -> PixelSet:
     "`ipc` images per class, initialized from random real images ('real') or Gaussian noise ('noise')."
     check_choice(init, INITS, 'init'); _check_ipc(ipc)
-    classes = torch.arange(data.n_classes).repeat_interleave(ipc)
-    pos = data.sample_per_class(ipc, generator)          # drawn for 'noise' too: same checks, same generator consumption
-    images = data.x_train[pos.flatten()] if init == 'real' else torch.randn(len(classes), *data.shape, generator=generator)
+    images, classes = _draw_images(data, ipc, init, generator)
     syn = cls(images, classes, dataset_meta(data), soft_labels=soft_labels, learn_labels=learn_labels).to(data.device)
     syn._data = data
     return syn
@@ -383,12 +390,8 @@ def from_data(cls:LowResSet, data:DDData, ipc:int, init:str='real', generator:to
               ) -> LowResSet:
     "`ipc` units per class, each `factor²` different real images downsampled by area averaging ('real'), or noise."
     check_choice(init, INITS, 'init'); _check_ipc(ipc); _check_factor(factor, data.shape[1:])
-    n = ipc * factor * factor
-    c, h, w = data.shape
-    classes = torch.arange(data.n_classes).repeat_interleave(n)
-    pos = data.sample_per_class(n, generator)             # drawn for 'noise' too: same checks, same generator consumption
-    if init == 'real': images = F.interpolate(data.x_train[pos.flatten()].float(), size=(h // factor, w // factor), mode='area')
-    else: images = torch.randn(len(classes), c, h // factor, w // factor, generator=generator)
+    h, w = data.shape[1:]
+    images, classes = _draw_images(data, ipc * factor * factor, init, generator, size=(h // factor, w // factor))
     syn = cls(images, classes, dataset_meta(data), factor, soft_labels=soft_labels, learn_labels=learn_labels).to(data.device)
     syn._data = data
     return syn

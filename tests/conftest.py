@@ -1,5 +1,6 @@
 "Test settings shared by every test: offline hub, a quiet progress bar, headless matplotlib, one BLAS pool per core."
-import os
+import json, os
+from pathlib import Path
 os.environ.setdefault('HF_HUB_OFFLINE', '1')
 os.environ.setdefault('MPLBACKEND', 'Agg')
 os.environ.setdefault('TQDM_DISABLE', '1')
@@ -15,14 +16,25 @@ if _workers > 1:
 
 
 # The longest tests start first, so that two workers finish together instead of one waiting on a late heavy notebook
-# (longest-first scheduling). Seconds from `pytest --durations` on the 2-core machine; used only for the order. The
-# docs tests are one group (`xdist_group`, `--dist loadgroup`), ordered by their first test, which builds the site.
-SLOW_FIRST = {'test_notebook[13_hello]': 95, 'test_notebook[04_train]': 60, 'test_notebook[11_haba]': 50,
-              'test_notebook[10_datadam]': 50, 'test_build_is_clean': 50, 'test_notebook[12_gold]': 31,
-              'test_notebook[index]': 25, 'test_notebook[05_distill]': 25, 'test_notebook[20_cli]': 24,
-              'test_cli_distill_haba_and_mtt': 22, 'test_torchrun_cli': 21, 'test_evaluate_other_codebases_files': 20,
-              'test_progress_when_piped_is_a_few_lines': 15, 'test_distill_then_evaluate': 15, 'test_two_ranks_equal_one_process': 15}
+# (longest-first scheduling). `durations.json` holds each test's seconds (setup + call) from a full run on the 2-core
+# machine; it only sets the order. `DD_NB_RECORD_DURATIONS=1 pytest` rewrites it from that run. The docs tests are
+# one group (`xdist_group`, `--dist loadgroup`), ordered by their first test, which builds the site.
+DURATIONS = Path(__file__).with_name('durations.json')
+SLOW_FIRST = json.loads(DURATIONS.read_text()) if DURATIONS.exists() else {}
+_measured = {}
 
 
 def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: -SLOW_FIRST.get(item.name, 0))
+
+
+def pytest_runtest_logreport(report):          # on the controller too: xdist forwards every worker's reports
+    if report.when in ('setup', 'call'):
+        name = report.nodeid.split('::')[-1]
+        _measured[name] = _measured.get(name, 0) + report.duration
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if os.environ.get('DD_NB_RECORD_DURATIONS') == '1' and not hasattr(session.config, 'workerinput') and exitstatus == 0:
+        table = {k: round(v, 1) for k, v in sorted(_measured.items(), key=lambda kv: -kv[1]) if v >= 1}
+        DURATIONS.write_text(json.dumps(table, indent=1) + '\n')
