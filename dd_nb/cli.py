@@ -198,7 +198,7 @@ def _evaluate_both(synset, data, args, log, student:dict=None):
     if ipc != synset.ipc: log(f'random baseline at equal bytes: {ipc} real images per class')
     rnd = random_baseline(data, ipc, seeds=tuple(range(args.random_seeds)), cache=not args.no_cache, labeler=synset.labeler, **kw)
     rnd.protocol.update(ipc=ipc, bytes=ipc * image_bytes_per_ipc(data))
-    if rnd.protocol.get('cache', '').startswith('hit'): log(f"random baseline: {rnd.protocol['cache']}")
+    if rnd.protocol.get('cache', '').startswith(('hit', 'shipped')): log(f"random baseline: {rnd.protocol['cache']}")
     return res, rnd
 
 def _report(method, data, ipc, res, rnd):
