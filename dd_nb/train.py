@@ -22,8 +22,8 @@ from .synset import SynSet, PixelSet, init_synset, dataset_meta, check_matches, 
 # %% auto #0
 __all__ = ['ONLINE_LOSSES', 'PROTOCOLS', 'DSA_ALL', 'BASELINE_RECIPE', 'soft_cross_entropy', 'kd_loss', 'prob_mse_loss',
            'target_loss', 'train_models', 'accuracy', 'EvalResult', 'combine', 'protocol_settings', 'schedule_epochs',
-           'augment_name', 'evaluate', 'random_subset', 'module_digest', 'data_spec', 'baseline_key', 'random_baseline',
-           'shipped_baselines_dir', 'whole_data']
+           'augment_name', 'evaluate', 'random_subset', 'module_digest', 'data_spec', 'baseline_key', 'baseline_file',
+           'random_baseline', 'shipped_baselines_dir', 'whole_data']
 
 # %% ../nbs/04_train.ipynb #32a226b3
 ONLINE_LOSSES = ('kd', 'mse')
@@ -305,13 +305,17 @@ def baseline_key(data:DDData, ipc:int, seeds, eval_kwargs:dict, labeler=None) ->
                 recipe=BASELINE_RECIPE, **({'labeler': module_digest(labeler)} if labeler is not None else {}))
     return hashlib.sha1(json.dumps(spec, sort_keys=True).encode()).hexdigest()
 
+def baseline_file(data:DDData, ipc:int, seeds, eval_kwargs:dict, labeler=None) -> str:
+    "The file name of a baseline, in the data root's cache and among the shipped ones."
+    return f'{data.name}-ipc{ipc}-{baseline_key(data, ipc, seeds, eval_kwargs, labeler)[:20]}.json'
+
 def random_baseline(data:DDData, ipc:int, seeds=(0, 1, 2),
                     cache:bool=False,    # reuse (or store) the result under the data root's cache/baselines folder (or a shipped one)
                     evaluator=None,      # evaluates each subset: default `evaluate` (`06_distributed` passes its sharded one)
                     labeler=None,        # online labeler of every subset (the same label source as the set compared with)
                     **eval_kwargs) -> EvalResult:
     "Evaluate one random real subset per seed (subset and models seeded by it); accuracies pooled."
-    path = data_root()/'cache'/'baselines'/f'{data.name}-ipc{ipc}-{baseline_key(data, ipc, seeds, eval_kwargs, labeler)[:20]}.json'
+    path = data_root()/'cache'/'baselines'/baseline_file(data, ipc, seeds, eval_kwargs, labeler)
     def compute():
         def subset(s):
             sub = random_subset(data, ipc, torch.Generator().manual_seed(1000 + s)); sub.labeler = labeler; return sub
@@ -328,7 +332,7 @@ def random_baseline(data:DDData, ipc:int, seeds=(0, 1, 2),
 
 def shipped_baselines_dir() -> Path:
     "Baselines that come with the package (`dd_nb/baselines/`), named like the cache files they stand in for."
-    return (package_dir('dd_nb') or Path('.'))/'baselines'
+    return package_dir('dd_nb')/'baselines'
 
 def whole_data(data:DDData, epochs:int=30, **eval_kwargs) -> EvalResult:
     "Upper bound: networks trained on the whole training split with the same recipe."

@@ -21,13 +21,13 @@ def dd(*args, check=True, env=None):
 
 @pytest.fixture
 def dd_here(capsys):
-    "Run `dd-nb ARGS` in this process; returns stdout and stderr like `dd`."
+    "Run `dd-nb ARGS` in this process; returns its stdout and stderr (as `dd` does; an error is raised, not an exit code)."
     from dd_nb.cli import main
     def run(*args):
         capsys.readouterr()
         main([str(a) for a in args])
         out = capsys.readouterr()
-        return SimpleNamespace(stdout=out.out, stderr=out.err, returncode=0)
+        return SimpleNamespace(stdout=out.out, stderr=out.err)
     return run
 
 
