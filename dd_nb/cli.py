@@ -69,7 +69,7 @@ def build_parser():
     d.add_argument('--steps', type=int, default=None, help='distillation steps (default: per-dataset recipe)')
     d.add_argument('--batch-real', type=int, default=None, help='real images per class per step (default: recipe)')
     d.add_argument('--lr', type=float, default=None, help='learning rate of the images (default: the set\'s default, 1.0)')
-    d.add_argument('--init', default='real', help='real or noise')
+    d.add_argument('--init', default='real', help=f"one of: {', '.join(INITS)} (default real; kmeans: each class's k-means centroids)")
     d.add_argument('--kind', default=None, help="synthetic-set kind to distill (default: the method's; e.g. LowResSet, IDC's "
                    "factor² small images per image's bytes, with --opt factor=2); `dd-nb methods` lists the kinds")
     d.add_argument('--opt', action='append', default=[], metavar='KEY=VALUE',

@@ -19,7 +19,7 @@ from .core import check_choice, atomic_write, fmt_bytes, show_images
 from .data import DDData, data_root
 from .nets import make_net
 from .augment import DSA
-from .synset import SynSet, Materialized, dataset_meta, INITS, label_kind, batch_targets, _to_pixels
+from .synset import SynSet, Materialized, dataset_meta, INITS, label_kind, batch_targets, _to_pixels, _draw_images
 from .train import target_loss
 from .distill import Objective, Callback, register_method, NET_OPTIONS
 
@@ -151,14 +151,12 @@ def from_data(cls:HaBaSet, data:DDData, ipc:int, init:str='real', generator:torc
               padding:int=0,                 # hallucinator padding (authors 0; 1 keeps the size and allows an identity)
               hallucinator_init:str='random', # 'random' (PyTorch default, authors) or 'identity' (needs padding=1)
               ) -> HaBaSet:
-    "`ipc` bases per class from random real images ('real') or noise, and `n_hallucinators` fresh hallucinators."
+    "`ipc` bases per class from random real images ('real'), k-means centroids ('kmeans') or noise, and `n_hallucinators` fresh hallucinators."
     check_choice(init, INITS, 'init'); check_choice(hallucinator_init, HALLUCINATOR_INITS, 'hallucinator init')
     if not isinstance(ipc, int) or isinstance(ipc, bool) or ipc < 1: raise ValueError(f"ipc (bases per class) must be a positive integer, got {ipc!r}")
     if hallucinator_init == 'identity' and padding != 1:
         raise ValueError(f"hallucinator_init='identity' needs padding=1 (with padding={padding} the border cannot be copied)")
-    classes = torch.arange(data.n_classes).repeat_interleave(ipc)
-    pos = data.sample_per_class(ipc, generator)
-    bases = data.x_train[pos.flatten()] if init == 'real' else torch.randn(len(classes), *data.shape, generator=generator)
+    bases, classes = _draw_images(data, ipc, init, generator)
     syn = cls(bases, classes, dataset_meta(data), n_hallucinators, hidden, 3, affine, padding, mode, generator=generator).to(data.device)
     if hallucinator_init == 'identity':
         for h in syn.hallucinators: h.identity_()

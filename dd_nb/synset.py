@@ -19,7 +19,7 @@ from .core import check_choice, show_images, atomic_write, fmt_bytes, declared_o
 # %% auto #0
 __all__ = ['LABEL_KINDS', 'SYNSET_KINDS', 'INITS', 'dataset_meta', 'check_matches', 'Materialized', 'label_kind', 'batch_targets',
            'Labeler', 'ModuleLabeler', 'as_labeler', 'SynSet', 'image_bytes_per_ipc', 'pixel_ipc', 'PixelSet',
-           'init_synset', 'load_synset', 'LowResSet']
+           'kmeans_centroids', 'init_synset', 'load_synset', 'LowResSet']
 
 # %% ../nbs/03_synset.ipynb #53da64ea
 def dataset_meta(data: DDData) -> dict:
@@ -213,26 +213,38 @@ class PixelSet(SynSet):
         return {'images': self.images.numel() * nbytes, 'labels': 0 if self.soft_labels is None else self.soft_labels.numel() * nbytes}
 
 # %% ../nbs/03_synset.ipynb #df257b2e
-INITS = ('real', 'noise')
+INITS = ('real', 'noise', 'kmeans')
 
 def _check_ipc(ipc):
     if not isinstance(ipc, int) or isinstance(ipc, bool) or ipc < 1: raise ValueError(f"ipc must be a positive integer, got {ipc!r}")
 
+def _resized(images, size):
+    "`images` area-downsampled to `size` (unchanged when they have it)."
+    return images if tuple(images.shape[-2:]) == tuple(size) else F.interpolate(images.float(), size=tuple(size), mode='area')
+
+def kmeans_centroids(images, k:int, seed:int=0):
+    "`k` k-means centroids of `images` (N, C, H, W) in pixel space: scikit-learn's KMeans, k-means++ seeding, 3 restarts."
+    from sklearn.cluster import KMeans
+    km = KMeans(k, n_init=3, random_state=seed).fit(images.detach().flatten(1).float().cpu().numpy())
+    return torch.from_numpy(km.cluster_centers_).to(images.device, torch.float32).view(k, *images.shape[1:])
+
 def _draw_images(data:DDData, n:int, init:str, generator=None, size=None):
-    "`n` images per class (class-major) and their classes: random real ones (area-downsampled to `size` if given) or noise."
+    "`n` images per class (class-major) and their classes: random real ones, k-means centroids of the class, or noise; at `size` if given."
     classes = torch.arange(data.n_classes).repeat_interleave(n)
-    pos = data.sample_per_class(n, generator)            # drawn for 'noise' too: same checks, same generator consumption
+    pos = data.sample_per_class(n, generator)            # drawn for every init: same checks, same generator consumption
     size = tuple(size or data.shape[1:])
     if init == 'noise': return torch.randn(len(classes), data.shape[0], *size, generator=generator), classes
-    images = data.x_train[pos.flatten()]
-    return (images if size == tuple(data.shape[1:]) else F.interpolate(images.float(), size=size, mode='area')), classes
+    if init == 'kmeans':
+        seed = int(torch.randint(0, 2**31 - 1, (1,), generator=generator))
+        return torch.cat([kmeans_centroids(_resized(data.x_train[idx.to(data.x_train.device)], size), n, seed) for idx in data.class_index]), classes
+    return _resized(data.x_train[pos.flatten()], size), classes
 
 @patch(cls_method=True)
 def from_data(cls:PixelSet, data:DDData, ipc:int, init:str='real', generator:torch.Generator=None,
               soft_labels=None,        # (N, classes) soft-label logits to store with the images; None = hard labels
               learn_labels:bool=False, # learn the soft labels in the distillation loop
               ) -> PixelSet:
-    "`ipc` images per class, initialized from random real images ('real') or Gaussian noise ('noise')."
+    "`ipc` images per class, initialized from random real images ('real'), the class's k-means centroids ('kmeans') or Gaussian noise ('noise')."
     check_choice(init, INITS, 'init'); _check_ipc(ipc)
     images, classes = _draw_images(data, ipc, init, generator)
     syn = cls(images, classes, dataset_meta(data), soft_labels=soft_labels, learn_labels=learn_labels).to(data.device)
@@ -388,7 +400,7 @@ def from_data(cls:LowResSet, data:DDData, ipc:int, init:str='real', generator:to
               soft_labels=None,        # (ipc x factor² x classes, classes) soft-label logits, one row per stored image; None = hard labels
               learn_labels:bool=False, # learn the soft labels in the distillation loop
               ) -> LowResSet:
-    "`ipc` units per class, each `factor²` different real images downsampled by area averaging ('real'), or noise."
+    "`ipc` units per class, each `factor²` different real images downsampled by area averaging ('real'), k-means centroids of the downsampled class ('kmeans'), or noise."
     check_choice(init, INITS, 'init'); _check_ipc(ipc); _check_factor(factor, data.shape[1:])
     h, w = data.shape[1:]
     images, classes = _draw_images(data, ipc * factor * factor, init, generator, size=(h // factor, w // factor))
