@@ -11,6 +11,8 @@ the validation split; the row is the mean ± std over seeds of each seed's mean.
 start itself, evaluated the same way) is reported beside it.
 
     python benchmarks/init_choice.py --dataset digits --method dm --ipc 1 --seeds 0 1 2
+    DD_NB_DATA=/path/to/data python benchmarks/init_choice.py --dataset mnist --method datadam --inits kmeans --steps 0 \
+        --seeds 0 --models 5 --protocol dc --split test      # the class means of MNIST as a reported baseline
 """
 from __future__ import annotations
 import argparse, json, statistics, time
@@ -32,6 +34,8 @@ def main():
     ap.add_argument('--inits', nargs='+', default=['real', 'kmeans'], choices=INITS)
     ap.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2]); ap.add_argument('--models', type=int, default=3)
     ap.add_argument('--protocol', default='dd_nb'); ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--steps', type=int, nargs='+', default=None, help="distillation steps per row (default: 0 and the recipe's)")
+    ap.add_argument('--split', default='val', choices=('val', 'test'), help="'val' to choose; 'test' only to report a start already chosen")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     data = load_dataset(a.dataset)
@@ -39,26 +43,26 @@ def main():
     obj_opts, set_opts = method_options(a.method, [], recipe['batch_real'])
     rows = []
     for init in a.inits:
-        for steps in (0, recipe['steps']):
+        for steps in a.steps or (0, recipe['steps']):
             per_seed, secs = [], 0.0
             for seed in a.seeds:
                 syn = init_synset(data, a.ipc, init, torch.Generator().manual_seed(seed), **set_opts)
                 t = time.time()
                 if steps: distill(syn, data, a.method, steps=steps, seed=seed, progress=False, **obj_opts)
                 secs += time.time() - t
-                per_seed.append(evaluate(syn, data, n_models=a.models, seed=seed, protocol=a.protocol, split='val').mean)
+                per_seed.append(evaluate(syn, data, n_models=a.models, seed=seed, protocol=a.protocol, split=a.split).mean)
             row = dict(dataset=a.dataset, method=a.method, ipc=a.ipc, init=init, steps=steps, seeds=a.seeds, models=a.models,
-                       protocol=a.protocol, split='val', per_seed=per_seed, mean=statistics.mean(per_seed),
+                       protocol=a.protocol, split=a.split, per_seed=per_seed, mean=statistics.mean(per_seed),
                        std=statistics.stdev(per_seed) if len(per_seed) > 1 else 0.0, distill_seconds=round(secs, 1))
             rows.append(row)
-            print(f"{a.dataset} {a.method} IPC {a.ipc} init {init:6s} {steps:5d} steps: val {row['mean']:.1f} ± {row['std']:.1f} "
+            print(f"{a.dataset} {a.method} IPC {a.ipc} init {init:6s} {steps:5d} steps: {a.split} {row['mean']:.1f} ± {row['std']:.1f} "
                   f"(seeds {', '.join(f'{v:.1f}' for v in per_seed)})", flush=True)
-    out = RESULTS / f'init_choice_{a.dataset}_{a.method}_ipc{a.ipc}'
+    out = RESULTS / f"init_choice_{a.dataset}_{a.method}_ipc{a.ipc}{'' if (a.split, a.protocol) == ('val', 'dd_nb') else f'_{a.split}_{a.protocol}'}"
     RESULTS.mkdir(exist_ok=True)
     out.with_suffix('.json').write_text(json.dumps(dict(rows=rows, machine=machine_info('cpu'), options=obj_opts | set_opts), indent=1))
     lines = [f"**Start of the set, {a.dataset} {a.method} IPC {a.ipc}** (command-line recipe; {a.models} ConvNet-3 per set under "
-             f"'{a.protocol}', final epoch, **validation** split; mean ± std over distillation seeds {a.seeds})", '',
-             '| init | steps | validation accuracy (%) | per seed |', '|---|---|---|---|']
+             f"'{a.protocol}', final epoch, **{a.split}** split; mean ± std over distillation seeds {a.seeds})", '',
+             f'| init | steps | {a.split} accuracy (%) | per seed |', '|---|---|---|---|']
     lines += [f"| {r['init']} | {r['steps']} | {r['mean']:.1f} ± {r['std']:.1f} | {', '.join(f'{v:.1f}' for v in r['per_seed'])} |" for r in rows]
     out.with_suffix('.md').write_text('\n'.join(lines) + '\n')
     print('\n'.join(lines))
