@@ -63,7 +63,23 @@ def test_bad_opt_fails_before_any_work(tmp_path, dd_here):
         dd_here('distill', 'datadam', '--opt', 'p=abc', '--out', tmp_path / 'x')
     with pytest.raises(ValueError, match=r"unknown option 'bogus' for method 'dm'; its options: batch_real"):
         dd_here('distill', 'dm', '--opt', 'bogus=5', '--out', tmp_path / 'y')
-    assert not (tmp_path / 'x').exists() and not (tmp_path / 'y').exists()
+    with pytest.raises(ValueError, match=r"unknown init 'zeros'; choose one of: real, noise, kmeans"):
+        dd_here('distill', 'dm', '--init', 'zeros', '--out', tmp_path / 'z')
+    assert not (tmp_path / 'x').exists() and not (tmp_path / 'y').exists() and not (tmp_path / 'z').exists()
+
+
+def test_kmeans_start_is_recorded(tmp_path, dd_here):
+    "`--init kmeans` starts from each class's k-means centroids (its mean at IPC 1); the protocol says so."
+    import torch
+    from dd_nb.data import load_dataset
+    from dd_nb.synset import load_synset
+    dd_here('distill', 'dm', '--init', 'kmeans', '--steps', '0', '--out', tmp_path / 'run', '--no-eval', '--quiet')
+    m = json.loads((tmp_path / 'run' / 'metrics.json').read_text())
+    assert m['protocol']['distill']['init'] == 'kmeans'
+    d = load_dataset('digits')
+    syn = load_synset(tmp_path / 'run' / 'synset.safetensors', d)
+    means = torch.stack([d.x_train[i].mean(0) for i in d.class_index])
+    assert torch.allclose(syn.images.data, means, atol=1e-4)
 
 
 def test_datasets_lists_digits(dd_here):
