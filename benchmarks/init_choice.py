@@ -44,16 +44,18 @@ def main():
     rows = []
     for init in a.inits:
         for steps in a.steps or (0, recipe['steps']):
-            per_seed, secs = [], 0.0
+            per_seed, models, secs = [], [], 0.0
             for seed in a.seeds:
                 syn = init_synset(data, a.ipc, init, torch.Generator().manual_seed(seed), **set_opts)
                 t = time.time()
                 if steps: distill(syn, data, a.method, steps=steps, seed=seed, progress=False, **obj_opts)
                 secs += time.time() - t
-                per_seed.append(evaluate(syn, data, n_models=a.models, seed=seed, protocol=a.protocol, split=a.split).mean)
+                r = evaluate(syn, data, n_models=a.models, seed=seed, protocol=a.protocol, split=a.split)
+                per_seed.append(r.mean); models.append(r.accuracies)
             row = dict(dataset=a.dataset, method=a.method, ipc=a.ipc, init=init, steps=steps, seeds=a.seeds, models=a.models,
-                       protocol=a.protocol, split=a.split, per_seed=per_seed, mean=statistics.mean(per_seed),
-                       std=statistics.stdev(per_seed) if len(per_seed) > 1 else 0.0, distill_seconds=round(secs, 1))
+                       protocol=a.protocol, split=a.split, per_seed=per_seed, accuracies=models, mean=statistics.mean(per_seed),
+                       std=statistics.stdev(per_seed) if len(per_seed) > 1 else statistics.stdev(models[0]),
+                       std_over='seeds' if len(per_seed) > 1 else 'models', distill_seconds=round(secs, 1))
             rows.append(row)
             print(f"{a.dataset} {a.method} IPC {a.ipc} init {init:6s} {steps:5d} steps: {a.split} {row['mean']:.1f} ± {row['std']:.1f} "
                   f"(seeds {', '.join(f'{v:.1f}' for v in per_seed)})", flush=True)
@@ -61,7 +63,7 @@ def main():
     RESULTS.mkdir(exist_ok=True)
     out.with_suffix('.json').write_text(json.dumps(dict(rows=rows, machine=machine_info('cpu'), options=obj_opts | set_opts), indent=1))
     lines = [f"**Start of the set, {a.dataset} {a.method} IPC {a.ipc}** (command-line recipe; {a.models} ConvNet-3 per set under "
-             f"'{a.protocol}', final epoch, **{a.split}** split; mean ± std over distillation seeds {a.seeds})", '',
+             f"'{a.protocol}', final epoch, **{a.split}** split; mean ± std over " + (f'distillation seeds {a.seeds}' if len(a.seeds) > 1 else f'the models, seed {a.seeds[0]}') + ')', '',
              f'| init | steps | {a.split} accuracy (%) | per seed |', '|---|---|---|---|']
     lines += [f"| {r['init']} | {r['steps']} | {r['mean']:.1f} ± {r['std']:.1f} | {', '.join(f'{v:.1f}' for v in r['per_seed'])} |" for r in rows]
     out.with_suffix('.md').write_text('\n'.join(lines) + '\n')
