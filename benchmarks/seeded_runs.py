@@ -1,4 +1,5 @@
-"""Seeded reference runs of each shipped method (DM, DataDAM fresh and pooled, GoldFromOres scoring and pruning) on
+"""Seeded reference runs of each shipped method (DM, DataDAM fresh and pooled, GoldFromOres scoring and pruning, MTT's
+expert buffer and objective on pixels and on a HaBa set, with and without HaBa's adversary) on
 the embedded digits, written to a results file; with --compare, checks a refactor against a stored file.
 
 A refactor of the core must leave these bit-identical (same machine, same thread count):
@@ -15,6 +16,31 @@ from dd_nb.train import evaluate
 from dd_nb.gold import loss_scores, prune
 
 
+def _summary(s, r, d):
+    x = s.materialize(torch.Generator().manual_seed(0)).images.detach().double()
+    e = evaluate(s, d, n_models=1, epochs=20, seed=0, lr='synset')
+    return dict(img_sum=float(x.sum()), img_sq=float(x.square().sum()), losses=[h['loss'] for h in r.history],
+                last=r.history[-1], eval_lr=s.eval_lr, acc=e.accuracies)
+
+
+def mtt_runs(d):
+    "A tiny expert buffer (2 experts x 3 epochs, not cached) and 8 MTT steps of 4 student steps on pixels, on a HaBa set, and with the adversary."
+    import dd_nb.haba as H
+    mtt_mod = getattr(dd_nb, 'mtt', H)            # MTT lives in dd_nb.mtt after the split, in dd_nb.haba before it
+    buf = mtt_mod.expert_buffer(d, n_experts=2, epochs=3, cache=False, progress=False, depth=2)
+    out = {'mtt-buffer': dict(traj_sum=float(buf.trajectories.double().sum()), traj_sq=float(buf.trajectories.double().square().sum()),
+                              acc=buf.info['last_expert_val_accuracy'])}
+    small = dict(n_experts=2, buffer_epochs=3, syn_steps=4, cache=False)
+    for name, kind, kw, cbs in [('mtt', 'PixelSet', {}, ()), ('haba', 'HaBaSet', dict(n_hallucinators=3), ()),
+                                ('haba-random', 'HaBaSet', dict(n_hallucinators=3, mode='random', affine='channel'), ()),
+                                ('haba-adv', 'HaBaSet', dict(n_hallucinators=3), 'adv')]:
+        s = init_synset(d, 1, generator=torch.Generator().manual_seed(0), kind=kind, **kw)
+        callbacks = [H.HaBaContrastive()] if cbs == 'adv' else []
+        r = distill(s, d, mtt_mod.MTT(**small).use_buffer(buf), steps=8, seed=0, progress=False, callbacks=callbacks)
+        out[name] = _summary(s, r, d)
+    return out
+
+
 def runs():
     torch.set_num_threads(1)
     d = load_dataset('digits')
@@ -26,6 +52,7 @@ def runs():
         x = s.materialize().images.detach().double()
         e = evaluate(s, d, n_models=2, epochs=30, seed=0)
         out[name] = dict(img_sum=float(x.sum()), img_sq=float(x.square().sum()), last_loss=r.history[-1]['loss'], acc=e.accuracies)
+    out.update(mtt_runs(d))
     sc = loss_scores(d, epochs=2, seed=0)
     p = prune(d, sc, keep=0.1, order='easy', seed=0)
     out['gold'] = dict(score_sum=float(sc.double().sum()), kept=p.train_ids[:20].tolist(), n=len(p.y_train))
