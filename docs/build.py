@@ -12,7 +12,8 @@ What it does, in order:
    explorer shows the outputs saved in its widget state (its first picture) and a note; a progress bar is dropped. In markdown, `` `name` `` of an exported
    symbol links to its API entry and `` `05_distill` `` to that notebook's page.
 2. Navigation follows the layers, by the notebook's number: 00-09 Foundation, 10-19 Methods, 20-29 Command line,
-   anything else More. Notebooks are found by glob, so a new one appears without touching this file.
+   30-39 Lessons, anything else More; then the results page (rendered from `benchmarks/results/` by
+   `docs/results.py`, so a number lives in its file) and the implementation notes (`docs/notes.md`). Notebooks are found by glob, so a new one appears without touching this file.
 3. API reference: one page per module, listing every name in the module's `__all__` and the public methods of its
    classes that `dd_nb/_modidx.py` records: signature, docstring and the docments parameter comments
    (`fastcore.docments.docments`).
@@ -35,7 +36,10 @@ DEFAULT_SITE = DOCS / '_build' / 'site'
 MARKER = '.dd_nb_docs'   # marks the folders this script may empty and rebuild
 
 # Layers by notebook number: (first, last, section title).
-LAYERS = [(0, 9, 'Foundation'), (10, 19, 'Methods'), (20, 29, 'Command line')]
+LAYERS = [(0, 9, 'Foundation'), (10, 19, 'Methods'), (20, 29, 'Command line'), (30, 39, 'Lessons')]
+# Hand-written and generated pages beside the notebooks: (navigation title, page). `results.md` is rendered from
+# `benchmarks/results/` by `docs/results.py`; the others are copied from `docs/`.
+PAGES = [('Results', 'results.md'), ('Implementation notes', 'notes.md')]
 OTHER_LAYER = 'More'
 
 # The signature picture of each method notebook. A cell can claim it with the marker below in its source; otherwise
@@ -447,6 +451,12 @@ def generate(src_dir: Path, site_dir: Path, strict=True):
     if not any(nb.stem == 'index' for nb in notebooks): warn('nbs/index.ipynb is missing: the site has no landing page')
     api, links = api_pages(notebooks, warn)
     for path, text in api.items(): write(docs_dir / path, text)
+    sys.path.insert(0, str(DOCS))
+    import results as results_page   # docs/results.py
+    for _, name in PAGES:
+        if name == 'results.md': write(docs_dir / name, results_page.render())
+        elif (DOCS / name).exists(): write(docs_dir / name, (DOCS / name).read_text(encoding='utf-8'))
+        else: warn(f'docs/{name} is missing')
     links.update({nb.stem: nb.page for nb in notebooks})
     methods = []
     for nb in notebooks:
@@ -470,6 +480,7 @@ def generate(src_dir: Path, site_dir: Path, strict=True):
                                                                else nb.title: nb.path.name})
     for _, _, name in LAYERS + [(0, 0, OTHER_LAYER)]:
         if name in sections: nav.append({name: sections[name]})
+    nav += [{title: name} for title, name in PAGES]
     nav.append({'API reference': ['api/index.md'] + [p for p in api if p != 'api/index.md']})
     config = {'INHERIT': str(DOCS / 'mkdocs.yml'), 'docs_dir': str(docs_dir), 'site_dir': str(site_dir),
               'strict': strict, 'nav': nav}

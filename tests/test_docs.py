@@ -13,7 +13,7 @@ from dd_nb.core import atomic_write, file_lock
 
 ROOT = Path(__file__).resolve().parents[1]
 NBS = sorted(p for p in (ROOT / 'nbs').glob('*.ipynb') if not p.name.startswith(('_', '.')))
-LAYERS = [(0, 9, 'Foundation'), (10, 19, 'Methods'), (20, 29, 'Command line')]
+LAYERS = [(0, 9, 'Foundation'), (10, 19, 'Methods'), (20, 29, 'Command line'), (30, 39, 'Lessons')]
 # One worker runs every test here: the site is built once, and no second worker sits waiting on its lock.
 pytestmark = pytest.mark.xdist_group('docs')
 
@@ -171,3 +171,117 @@ def test_formulas_render_offline(site):
         body = page(site, f'{nb.stem}.html')
         assert re.search(r'<script[^>]+src="assets/mathjax/MathJax\.js', body), nb.stem
     assert (site[0] / 'assets/mathjax/MathJax.js').exists()
+
+
+# ------------------------------------------------------------------------------------------------ README and results
+README = ROOT / 'README.md'
+sys.path.insert(0, str(ROOT / 'docs'))
+import results as results_page   # docs/results.py: the results page, rendered from benchmarks/results/
+
+
+def readme(): return README.read_text(encoding='utf-8')
+def prose(md): return re.sub(r'(?s)```.*?```', '', md)   # the README without its code blocks
+
+
+def test_readme_is_short_and_keeps_the_ci_commands():
+    "A newcomer's two minutes: under 150 lines, with the two set-up commands `.ci/run` runs exactly as written."
+    md = readme()
+    assert len(md.splitlines()) < 150, len(md.splitlines())
+    assert '```bash\npip install -e ".[dev]"\n```' in md and '```bash\npytest\n```' in md
+    ci = (ROOT / '.ci' / 'run').read_text()
+    assert 'pip install -e ".[dev]"' in ci and re.search(r'^pytest$', ci, re.M)
+
+
+def shape(line):
+    "A printed line with what changes from run to run masked: absolute paths, then numbers."
+    line = re.sub(r'(?<![\w.])/(?:[^\s/]+/)*[^\s/]+', '<path>', line)
+    return re.sub(r'\d[\d,.]*', '0', line).rstrip()
+
+
+def sample_output(md, command):
+    "The fenced block after the README's `<!-- sample-output: COMMAND ... -->` marker."
+    m = re.search(r'<!-- sample-output: ' + re.escape(command) + r'\b.*?-->\s*```\n(.*?)```', md, re.S)
+    assert m, f'the README has no sample output marked for {command!r}'
+    return m.group(1).splitlines()
+
+
+def test_readme_sample_output_is_what_the_command_prints(tmp_path, monkeypatch, capsys):
+    """The main job's sample output has the shape of what `dd-nb distill dm --dataset digits --ipc 1` prints now: the
+    same command run in-process (20 distillation steps instead of 500, the default evaluation, a fresh data root so
+    the shipped baseline is used as in a fresh clone), its lines compared with numbers and paths masked."""
+    from dd_nb.cli import main
+    command = 'dd-nb distill dm --dataset digits --ipc 1'
+    want = sample_output(readme(), command)
+    monkeypatch.chdir(tmp_path); monkeypatch.setenv('DD_NB_DATA', str(tmp_path / 'data'))
+    monkeypatch.delenv('DD_NB_RECOMPUTE', raising=False)
+    main(command.split()[1:] + ['--steps', '20', '--quiet'])
+    got = capsys.readouterr().out.splitlines()
+    assert [shape(l) for l in got] == [shape(l) for l in want], '\n'.join(['now:'] + got + ['README:'] + want)
+
+
+def test_shape_masks_only_what_changes():
+    a = 'dm on digits, IPC 1: 87.8 ± 1.1 %   random real (IPC 1, equal bytes): 70.7 ± 4.8 %'
+    test = a.replace('87.8', '59.6')
+    assert shape(a) == shape(test) and shape(a) != shape(a.replace('random real', 'random'))
+    assert shape('random baseline: shipped: /a/b/x-1.json') == shape('random baseline: shipped: /c/x-2.json')
+
+
+@pytest.fixture(scope='module')
+def rendered(): return results_page.render()
+
+
+def test_readme_numbers_come_from_the_results_page(rendered):
+    "Every `mean ± std` the README quotes, and every decimal in its results tables, is on the results page."
+    md = prose(readme())
+    assert results_page.numbers(md), 'the README quotes no results?'
+    missing = results_page.numbers(md) - results_page.numbers(rendered)
+    assert not missing, f'README numbers that no results file holds: {sorted(missing)}'
+    section = md[md.index('## Results'):md.index('## Where to go next')]
+    page_decimals = set(re.findall(r'\d+\.\d+', rendered))
+    tables = [l for l in section.splitlines() if l.startswith('|')]
+    missing = {x for l in tables for x in re.findall(r'(?<![\w.])\d+\.\d+(?![\w.])', l.replace('**', ''))} - page_decimals
+    assert not missing, f'decimals in the README tables that no results file holds: {sorted(missing)}'
+
+
+def test_readme_names_files_that_exist():
+    "The results files the README names as sources exist (a brace pattern names several)."
+    names = set(re.findall(r'`([\w{},.-]+\.(?:json|md|log))`', prose(readme())))
+    assert names
+    for n in names:
+        m = re.match(r'(.*)\{(.*)\}(.*)', n)
+        for f in ([m.group(1) + x + m.group(3) for x in m.group(2).split(',')] if m else [n]):
+            if f in ('README.md', 'metrics.json'): continue   # the package's README, a run folder's file
+            assert (ROOT / 'benchmarks' / 'results' / f).exists(), f
+
+
+def test_results_page_shows_every_results_file(site, rendered):
+    "One section per results file (a `.md` table stands for its `.json`), each naming its file; the site has the page."
+    folder = ROOT / 'benchmarks' / 'results'
+    heads = set(re.findall(r'^## (\S+)$', rendered, re.M))
+    for p in folder.iterdir():
+        if p.is_dir() or p.suffix == '.png': continue
+        if p.suffix == '.json' and p.with_suffix('.md').exists(): assert p.with_suffix('.md').name in heads, p.name; continue
+        if p.suffix in ('.md', '.log', '.jsonl', '.json'): assert p.name in heads, f'{p.name} is not on the results page'
+    body = page(site, 'results.html')
+    assert text_of(html.escape('## ')) not in text_of(body)
+    for name in heads: assert f'id="{re.sub(r"[^a-z0-9_-]", "", name.lower().replace(".", ""))}' in body or name in body, name
+
+
+def test_results_page_follows_its_files(tmp_path):
+    "The page is a rendering, not a copy: change a number in a results file and the page shows the new one."
+    src = ROOT / 'benchmarks' / 'results' / 'distill_digits_dm_vs_random.json'
+    d = json.loads(src.read_text())
+    (tmp_path / src.name).write_text(json.dumps(d))
+    assert '86.9 ± 2.0' in results_page.render(tmp_path)
+    d['dm']['accuracy_mean'] = 12.34
+    (tmp_path / src.name).write_text(json.dumps(d))
+    page_ = results_page.render(tmp_path)
+    assert '12.3 ± 2.0' in page_ and '86.9 ± 2.0' not in page_
+
+
+def test_implementation_notes_cite_papers_and_repositories(site):
+    "The notes page links the authors' repositories, and the method notebooks no longer point at files outside the repo."
+    body = page(site, 'notes.html')
+    for repo in ('DataDistillation/DataDAM', 'Huage001/DatasetFactorization', 'silicx/GoldFromOres-BiLP'):
+        assert f'https://github.com/{repo}' in body, repo
+    assert 'arXiv 2408.08201' in text_of(body).replace('arXiv2408', 'arXiv 2408')
