@@ -70,17 +70,24 @@ def atomic_write(path, write) -> Path:
         if os.path.exists(tmp): os.remove(tmp)
     return path
 
-# %% ../nbs/00_core.ipynb #7d157ba4
+# %% ../nbs/00_core.ipynb #4d7ed7b2
 @contextmanager
 def file_lock(path):
-    "Hold an exclusive lock on `path`.lock inside the `with` block: one process computes what `path` will hold, the others wait."
+    "Hold an exclusive lock on `path`.lock inside the `with` block: one process computes what `path` will hold, the others wait; the lock file is removed after."
     try: import fcntl
     except ImportError: yield; return          # no advisory locks here: every process computes (still correct, atomic writes)
     lock = Path(f'{path}.lock'); lock.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock, 'a') as f:
+    while True:
+        f = open(lock, 'a')
         fcntl.flock(f, fcntl.LOCK_EX)
-        try: yield
-        finally: fcntl.flock(f, fcntl.LOCK_UN)
+        try: same = os.stat(lock).st_ino == os.fstat(f.fileno()).st_ino
+        except FileNotFoundError: same = False
+        if same: break
+        f.close()                              # the holder before us removed this file: lock the one that is there now
+    try: yield
+    finally:
+        try: os.unlink(lock)                   # removed while still held, so a waiter wakes on a stale file and retries
+        finally: fcntl.flock(f, fcntl.LOCK_UN); f.close()
 
 def compute_once(path,                 # what the result is stored as (file or folder); its lock is `path`.lock
                  ready,                # () -> True when the stored result is complete

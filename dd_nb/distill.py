@@ -18,8 +18,9 @@ from .synset import SynSet, PixelSet, init_synset, SYNSET_KINDS, check_matches
 from .train import _has_batchnorm
 
 # %% auto #0
-__all__ = ['METHODS', 'NET_OPTIONS', 'class_means', 'Objective', 'Method', 'register_method', 'get_method', 'get_objective', 'DM',
-           'Callback', 'Snapshots', 'merge_lrs', 'make_optimizers', 'DistillRun', 'distill']
+__all__ = ['METHODS', 'NET_OPTIONS', 'CHECKPOINT_KEYS', 'class_means', 'Objective', 'Method', 'Registry', 'register_method',
+           'get_method', 'get_objective', 'DM', 'Callback', 'Snapshots', 'merge_lrs', 'make_optimizers', 'DistillRun',
+           'DistillInterrupted', 'read_checkpoint', 'distill']
 
 # %% ../nbs/05_distill.ipynb #a05e4a93
 def class_means(x, classes, n_classes:int):
@@ -92,7 +93,7 @@ class Objective:
         "Mask of the entries of `classes` whose loss terms this process computes; None when it computes every class."
         return None if self.classes is None else torch.isin(classes, self.classes.to(classes.device))
 
-# %% ../nbs/05_distill.ipynb #4ab71b3a
+# %% ../nbs/05_distill.ipynb #922266c5
 @dataclass
 class Method:
     "A registered method: an objective, the synthetic-set kind it distills, one line of help and command-line defaults."
@@ -115,7 +116,28 @@ class Method:
             else: raise ValueError(f"unknown option {k!r} for method {self.name!r}; its options: {', '.join(self.options())}")
         return out
 
-METHODS = {}
+# %% ../nbs/05_distill.ipynb #f94bd9cd
+class Registry(dict):
+    "A dict that calls `loader()` once, the first time it is read (writes never load): the method registry."
+    def __init__(self, loader=None): super().__init__(); self._loader, self._state = loader, 'unloaded'
+    def _load(self):
+        if self._state != 'unloaded' or self._loader is None: return
+        self._state = 'loading'            # a module read while loading sees what is registered so far
+        try: self._loader(); self._state = 'loaded'
+        except BaseException: self._state = 'unloaded'; raise
+    def __getitem__(self, k): self._load(); return super().__getitem__(k)
+    def __contains__(self, k): self._load(); return super().__contains__(k)
+    def __iter__(self): self._load(); return super().__iter__()
+    def __len__(self): self._load(); return super().__len__()
+    def get(self, k, default=None): self._load(); return super().get(k, default)
+    def keys(self): self._load(); return super().keys()
+    def values(self): self._load(); return super().values()
+    def items(self): self._load(); return super().items()
+
+def _load_methods():
+    import dd_nb; dd_nb.load_methods()
+
+METHODS = Registry(_load_methods)
 
 def register_method(name:str, objective:type, synset:type=None, help:str='', cli_defaults:dict=None) -> Method:
     "Register method `name` (once per method, when its module is imported); returns the `Method`."
@@ -229,7 +251,7 @@ class Snapshots(Callback):
         if run.step % self.every == 0: self._take(run)
     after_fit = _take
 
-# %% ../nbs/05_distill.ipynb #422759fd
+# %% ../nbs/05_distill.ipynb #eb1b0456
 def merge_lrs(synset:SynSet, objective:Objective, data:DDData, lrs:dict=None) -> tuple:
     "(lr per group, parameters per group) for the set's and the objective's groups: defaults < objective's suggestions < `lrs`."
     groups, own = synset.param_groups(), objective.param_groups()
@@ -259,12 +281,15 @@ class DistillRun:
     callbacks: list = field(default_factory=list, repr=False)
     checkpoint: Path = None
     checkpoint_every: int = 100
+    checkpoint_seconds: float = 60.0                          # also write one when this long has passed since the last
     progress: bool = True
     history: list = field(default_factory=list, repr=False)  # one dict of loss terms per step
     step: int = 0
     terms: dict = field(default=None, repr=False)             # the current step's loss terms (see `step_once`)
     seconds: float = 0.0
     config: dict = field(default_factory=dict)
+    record: dict = field(default_factory=dict, repr=False)    # what the caller keeps in the checkpoint (the command line: its settings)
+    saved_step: int = None                                    # the step of the checkpoint file on disk (None: none written yet)
 
     def losses(self, term='loss'): return [h[term] for h in self.history]
 
@@ -272,61 +297,100 @@ class DistillRun:
         "Call `name` on the objective, then on every callback."
         for x in (self.objective, *self.callbacks): getattr(x, name)(self)
 
-# %% ../nbs/05_distill.ipynb #f48a7d19
+class DistillInterrupted(KeyboardInterrupt):
+    "Ctrl-C (a `KeyboardInterrupt`) during `fit`, after the run wrote a checkpoint at the current step (if it has a path)."
+    def __init__(self, step:int, steps:int, checkpoint=None):
+        self.step, self.steps, self.checkpoint = step, steps, checkpoint
+        super().__init__(f"interrupted at step {step} of {steps}; " +
+                         (f"checkpoint written to '{checkpoint}'" if checkpoint else "no checkpoint path, nothing written"))
+
+# %% ../nbs/05_distill.ipynb #108f58b5
+CHECKPOINT_KEYS = ('synset', 'rng', 'opts', 'objective', 'step', 'history', 'seconds', 'config')
+_FRESH = "delete it to start over (from the command line: --overwrite, or another --out)"
+
+def read_checkpoint(path, map_location='cpu') -> dict:
+    "The state in checkpoint file `path`; a `ValueError` names the file and what to do when it is truncated, corrupt or foreign."
+    try: state = torch.load(path, weights_only=False, map_location=map_location)   # saved on any device
+    except Exception as e:
+        raise ValueError(f"checkpoint '{path}' cannot be read ({type(e).__name__}: {str(e)[:100]}): it is truncated or "
+                         f"corrupt; {_FRESH}") from None
+    missing = [k for k in CHECKPOINT_KEYS if not isinstance(state, dict) or k not in state]
+    if missing: raise ValueError(f"'{path}' is not a dd_nb distillation checkpoint (it has no {', '.join(missing)}); {_FRESH}")
+    return state
+
+# %% ../nbs/05_distill.ipynb #07be838e
 @patch
 def save_checkpoint(self:DistillRun):
     "Write everything needed to continue exactly (atomic); nothing when the run has no checkpoint path."
     if self.checkpoint is None: return
     state = dict(synset=self.synset.state_dict(), eval_lr=self.synset.eval_lr, rng=self.generator.get_state(),
                  opts={k: o.state_dict() for k, o in self.optimizers.items()}, objective=self.objective.state_dict(),
-                 step=self.step, history=self.history, seconds=self.seconds, config=self.config)
+                 step=self.step, history=self.history, seconds=self.seconds, config=self.config, record=self.record)
     atomic_write(self.checkpoint, lambda tmp: torch.save(state, tmp))
+    self.saved_step, self._saved_at = self.step, time.time()
 
 @patch
 def resume(self:DistillRun):
     "Continue from the checkpoint file when it exists (set, optimizers, generator, objective, step, history)."
     if self.checkpoint is None or not Path(self.checkpoint).exists(): return self
-    state = torch.load(self.checkpoint, weights_only=False, map_location=self.data.device)   # saved on any device
-    self.synset.load_state_dict(state['synset']); self.synset.eval_lr = state.get('eval_lr')
+    state, ck = read_checkpoint(self.checkpoint, self.data.device), self.checkpoint
+    if state['step'] > self.steps:
+        raise ValueError(f"checkpoint '{ck}' is at step {state['step']}, past the {self.steps} steps asked for; ask for "
+                         f"at least {state['step']} steps, or {_FRESH}")
+    try:
+        self.synset.load_state_dict(state['synset'])
+        for k, o in self.optimizers.items(): o.load_state_dict(state['opts'][k])
+        self.objective.load_state_dict(state['objective'])
+    except (RuntimeError, KeyError, ValueError) as e:
+        c, lines = state['config'], [l.strip() for l in str(e).strip().splitlines()]
+        why = next((l for l in lines if 'mismatch' in l), lines[-1])[:160]     # torch's first size mismatch, if that is it
+        raise ValueError(f"checkpoint '{ck}' does not fit this run: it holds a {c.get('synset')} of method {c.get('method')!r} "
+                         f"({why}); resume with the settings it was written with, or {_FRESH}") from None
+    self.synset.eval_lr = state.get('eval_lr')
     self.generator.set_state(state['rng'])
-    self.objective.load_state_dict(state['objective'])
-    for k, o in self.optimizers.items(): o.load_state_dict(state['opts'][k])
-    self.step, self.history, self.seconds = state['step'], state['history'], state['seconds']
+    self.step, self.history, self.seconds, self.saved_step = state['step'], state['history'], state['seconds'], state['step']
     return self
 
 @patch
 def step_once(self:DistillRun):
     "One step: the objective's loss, a finite check, backward, every optimizer steps, the history grows; events between."
+    self._rng, self._committed = self.generator.get_state(), False   # a step stopped before its update is redone from these draws
     local = self.objective.loss(self.synset, self.data, self.generator, self.step)
     self.terms = dict(local)
     self.event('after_loss')          # a distributed run replaces `terms` by their sums over the processes here
     loss = self.terms['loss']         # what is checked, logged and returned; `local` is what is differentiated
     if not torch.isfinite(loss):
-        ck, every = self.checkpoint, self.checkpoint_every
-        where = f"the last good checkpoint is '{ck}' (step {self.step - self.step % every})" if ck else "no checkpoint was requested"
+        ck = self.checkpoint
+        where = (f"the last good checkpoint is '{ck}' (step {self.saved_step})" if ck and self.saved_step is not None
+                 else "no checkpoint was written yet" if ck else "no checkpoint was requested")
         raise FloatingPointError(f"distillation loss is {loss.item()} at step {self.step}; stopped before updating the set "
                                  f"(it holds the step-{self.step} state); {where}. Try smaller learning rates.")
     for o in self.optimizers.values(): o.zero_grad(set_to_none=True)
     local['loss'].backward()
     self.event('after_backward')      # a distributed run sums the gradients over the processes here
     for o in self.optimizers.values(): o.step()
-    self.step += 1
+    self.step += 1; self._committed = True
     self.history.append({'step': self.step, **{k: float(v.detach()) if torch.is_tensor(v) else float(v) for k, v in self.terms.items()}})
     self.event('after_step')
     return loss
 
 @patch
 def fit(self:DistillRun):
-    "Run the remaining steps between the `before_fit` and `after_fit` events, with progress and checkpoints."
+    "Run the remaining steps between the `before_fit` and `after_fit` events, with progress and checkpoints (every `checkpoint_every` steps, every `checkpoint_seconds`, at the end, and on Ctrl-C)."
     self.event('before_fit')
     bar = progress_bar(self.steps, f'distill {self.objective.name}', disable=not self.progress, initial=self.step)
-    t0 = time.time() - self.seconds
+    t0, self._saved_at, self._committed = time.time() - self.seconds, time.time(), True
     try:
         while self.step < self.steps:
             loss = self.step_once()
             self.seconds = time.time() - t0
-            bar.update(1); bar.set_postfix(loss=f'{loss.item():.4g}')
-            if self.step % self.checkpoint_every == 0 or self.step == self.steps: self.save_checkpoint()
+            bar.set_postfix(loss=f'{loss.item():.4g}'); bar.update(1)     # in this order: a printed line shows this step's loss
+            due = self.step % self.checkpoint_every == 0 or time.time() - self._saved_at >= self.checkpoint_seconds
+            if due or self.step == self.steps: self.save_checkpoint()
+    except KeyboardInterrupt:
+        if not self._committed: self.generator.set_state(self._rng)   # stopped inside a step: the set is as before it
+        self.save_checkpoint()
+        raise DistillInterrupted(self.step, self.steps, self.checkpoint) from None
     finally: bar.close()
     self.event('after_fit')
     return self
@@ -340,7 +404,7 @@ def plot_losses(self:DistillRun, ax=None, terms=None):
         ax.plot([h['step'] for h in self.history], self.losses(t), label=t)
     ax.set_yscale('log'); ax.set_xlabel('step'); ax.set_ylabel('loss'); ax.legend(); return ax
 
-# %% ../nbs/05_distill.ipynb #4c6c84f0
+# %% ../nbs/05_distill.ipynb #7f8789f5
 def distill(synset:SynSet, data:DDData,
             objective='dm',               # an `Objective` or a registered method name (see `METHODS`)
             steps:int=1000,
@@ -350,6 +414,8 @@ def distill(synset:SynSet, data:DDData,
             callbacks=(),
             checkpoint=None,              # path of a checkpoint file: resumed from if it exists, written every `checkpoint_every`
             checkpoint_every:int=100,
+            checkpoint_seconds:float=60,  # ... and when this many seconds have passed since the last one (and on Ctrl-C)
+            record:dict=None,             # kept in the checkpoint beside the state (the command line keeps its settings there)
             progress:bool=True, **objective_kwargs) -> DistillRun:
     "Optimize `synset` on `data` with `objective` for `steps` steps; resumes from `checkpoint` when it exists."
     check_matches(synset.meta, data)
@@ -361,5 +427,5 @@ def distill(synset:SynSet, data:DDData,
     config = dict(method=method, objective=objective.name, objective_config=objective.config(), steps=steps, lrs=lrs,
                   momentum=momentum, seed=seed, synset=type(synset).__name__, device=str(data.device))
     run = DistillRun(synset, objective, data, steps, torch.Generator().manual_seed(seed), make_optimizers(groups, lrs, momentum),
-                     list(callbacks), checkpoint, checkpoint_every, progress, config=config)
+                     list(callbacks), checkpoint, checkpoint_every, checkpoint_seconds, progress, config=config, record=dict(record or {}))
     return run.resume().fit()
