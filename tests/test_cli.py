@@ -132,3 +132,146 @@ def test_evaluate_other_codebases_files(tmp_path, dd_here):
     torch.save((pix, y + 5), tmp_path / 'badlabels.pt')
     with pytest.raises(ValueError, match="do not fit 'digits' with 10 classes"):
         dd_here('evaluate', tmp_path / 'badlabels.pt', '--dataset', 'digits', '--normalization', 'pixels')
+
+
+# --- issue 29: a run folder that never lies, no tracebacks, every check before any work, nothing left behind ---
+
+FAST = ('--steps', '6', '--batch-real', '8', '--no-eval', '--quiet')
+
+
+def test_rerun_checks_settings_before_any_work(tmp_path, dd_here):
+    "Another seed, IPC, method or init into a run folder is refused naming each setting; the same settings resume and say so."
+    import hashlib
+    out = tmp_path / 'run'
+    dd_here('distill', 'dm', '--out', out, *FAST)
+    md5 = lambda: hashlib.md5((out / 'state.safetensors').read_bytes()).hexdigest()
+    before, metrics = md5(), (out / 'metrics.json').read_text()
+    with pytest.raises(ValueError, match=r"seed 0 \(in the folder\) vs 7 \(now\)"):
+        dd_here('distill', 'dm', '--out', out, '--seed', '7', *FAST)
+    with pytest.raises(ValueError) as e:
+        dd_here('distill', 'dm', '--out', out, '--ipc', '2', *FAST)
+    assert 'ipc 1 (in the folder) vs 2 (now)' in str(e.value) and 'size mismatch' not in str(e.value)
+    assert 'start fresh with another --out, or pass --overwrite' in str(e.value)
+    with pytest.raises(ValueError, match=r"method dm \(in the folder\) vs datadam \(now\)"):
+        dd_here('distill', 'datadam', '--out', out, *FAST)
+    with pytest.raises(ValueError, match=r"init real \(in the folder\) vs noise \(now\); lr default \(in the folder\) vs 0.5 \(now\)"):
+        dd_here('distill', 'dm', '--out', out, '--init', 'noise', '--lr', '0.5', *FAST)
+    assert md5() == before and (out / 'metrics.json').read_text() == metrics        # the folder is as it was
+    assert f'{out}: already distilled (6 steps); re-evaluating' in dd_here('distill', 'dm', '--out', out, *FAST).stdout
+    r = dd_here('distill', 'dm', '--out', out, *FAST[2:], '--steps', '10')
+    assert f'{out}: resuming from step 6 of 10' in r.stdout
+    m = json.loads((out / 'metrics.json').read_text())
+    assert m['settings']['seed'] == 0 and m['resumed_from_step'] == 6 and m['protocol']['distill']['steps'] == 10
+    dd_here('distill', 'dm', '--out', out, '--seed', '7', '--overwrite', *FAST)
+    assert json.loads((out / 'metrics.json').read_text())['settings']['seed'] == 7
+
+
+def test_final_loss_is_the_last_progress_line(tmp_path, dd_here, monkeypatch):
+    monkeypatch.delenv('TQDM_DISABLE', raising=False)
+    r = dd_here('distill', 'dm', '--out', tmp_path / 'run', '--steps', '20', '--batch-real', '8', '--no-eval')
+    last = [l for l in r.stderr.splitlines() if l.startswith('distill dm: 100% (20/20')][-1]
+    m = json.loads((tmp_path / 'run' / 'metrics.json').read_text())
+    assert last.endswith(f"loss={m['final_loss']:.4g})"), (last, m['final_loss'])
+
+
+def test_bad_checkpoint_and_out_are_named_not_tracebacks(tmp_path, dd_here, monkeypatch):
+    out = tmp_path / 'run'
+    dd_here('distill', 'dm', '--out', out, *FAST)
+    ck = out / 'checkpoint.pt'
+    ck.write_bytes(ck.read_bytes()[:ck.stat().st_size // 2])               # truncated to half
+    r = dd('distill', 'dm', '--out', str(out), *FAST, check=False)
+    assert r.returncode == 1 and 'Traceback' not in r.stderr, r.stderr[-2000:]
+    assert f"dd-nb: error: checkpoint '{ck}' cannot be read" in r.stderr and 'truncated or corrupt; delete it to start over' in r.stderr
+    import torch
+    torch.save({'model': torch.zeros(2)}, ck)                               # someone else's checkpoint
+    with pytest.raises(ValueError, match="is not a dd_nb distillation checkpoint"):
+        dd_here('distill', 'dm', '--out', out, *FAST)
+    (tmp_path / 'afile').write_text('x')
+    with pytest.raises(ValueError, match="is a file, not a folder"):
+        dd_here('distill', 'dm', '--out', tmp_path / 'afile', *FAST)
+    monkeypatch.setattr('dd_nb.cli.os.access', lambda *a, **k: False)     # a read-only file system, as os.access reports it
+    with pytest.raises(ValueError, match=f"--out '{tmp_path / 'ro' / 'run'}' cannot be written: '{tmp_path}': it is read-only"):
+        dd_here('distill', 'dm', '--out', tmp_path / 'ro' / 'run', *FAST)
+
+
+def test_ctrl_c_writes_a_checkpoint_and_exits_130(tmp_path, dd_here, capsys):
+    "KeyboardInterrupt inside a step (as Ctrl-C): one line naming the checkpoint, exit 130; the same command resumes exactly."
+    import torch
+    from dd_nb.distill import DM, register_method, METHODS, read_checkpoint
+    from dd_nb.synset import load_synset
+
+    class CtrlCAtStep3(DM):
+        fired = False
+        def loss(self, synset, data, generator, step):
+            out = super().loss(synset, data, generator, step)    # the step's draws are made, then Ctrl-C
+            if step == 3 and not CtrlCAtStep3.fired: CtrlCAtStep3.fired = True; raise KeyboardInterrupt
+            return out
+    register_method('dm_ctrl_c_test', CtrlCAtStep3)
+    try:
+        args = ('distill', 'dm_ctrl_c_test', '--out', tmp_path / 'run', '--checkpoint-seconds', '3600', *FAST)
+        with pytest.raises(SystemExit) as e:
+            dd_here(*args)
+        err = capsys.readouterr().err
+        assert e.value.code == 130 and err.strip().count('\n') == 0, err
+        assert err.strip() == (f"dd-nb: interrupted at step 3 of 6; checkpoint written to '{tmp_path / 'run' / 'checkpoint.pt'}'. "
+                               f"Run the same command again to resume from step 3")
+        assert read_checkpoint(tmp_path / 'run' / 'checkpoint.pt')['step'] == 3
+        assert 'resuming from step 3 of 6' in dd_here(*args).stdout
+        dd_here('distill', 'dm_ctrl_c_test', '--out', tmp_path / 'straight', *FAST)
+        a, b = (load_synset(tmp_path / f / 'state.safetensors') for f in ('run', 'straight'))
+        assert torch.allclose(a.images, b.images, atol=1e-6)                 # resumed = uninterrupted
+    finally:
+        del METHODS['dm_ctrl_c_test']
+
+
+def test_help_and_argument_errors_do_not_import_torch():
+    code = ("import sys\nfrom dd_nb.cli import main\n"
+            "for a in (['--help'], ['distill', '--help'], ['distill', 'dm', '--ipc', 'two'], ['nope']):\n"
+            "    try: main(a)\n    except SystemExit as e: print('exit', e.code)\n"
+            "print('torch' in sys.modules, 'dd_nb.distill' in sys.modules)")
+    r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, timeout=120)
+    lines = r.stdout.splitlines()
+    assert [l for l in lines if l.startswith('exit ')] == ['exit 0', 'exit 0', 'exit 2', 'exit 2'], r.stdout[-500:] + r.stderr[-500:]
+    assert lines[-1] == 'False False', lines[-1]            # neither torch nor a method module was imported
+    assert "argument --ipc: invalid int value: 'two'" in r.stderr and '--overwrite' in r.stdout and '--clip-weights' in r.stdout
+    assert dd('--help').returncode == 0
+
+
+def test_checks_before_any_work_leave_nothing(tmp_path, dd_here, monkeypatch):
+    "Every refusal below happens before any work: no run folder, no data root, nothing under the cache."
+    monkeypatch.setenv('DD_NB_DATA', str(tmp_path / 'root')); (tmp_path / 'root').mkdir()
+    out = tmp_path / 'run'
+    with pytest.raises(ValueError, match="unknown evaluation model 'bogus'; choose one of: convnet"):
+        dd_here('distill', 'dm', '--eval-model', 'bogus', '--out', out)
+    with pytest.raises(ValueError, match="--lr inf: must be a positive, finite learning rate"):
+        dd_here('distill', 'dm', '--lr', 'inf', '--out', out)
+    with pytest.raises(ValueError, match="larger than the smallest class"):
+        dd_here('distill', 'dm', '--ipc', '500', '--out', out)
+    with pytest.raises(FileNotFoundError, match=f"data root '{tmp_path / 'nonexistent'}' does not exist"):
+        dd_here('distill', 'dm', '--dataset', 'mnist', '--data-root', tmp_path / 'nonexistent', '--out', out)
+    with pytest.raises(FileNotFoundError, match=r"dataset 'mnist' is not under data root .* expected MNIST/raw/train-images-idx3-ubyte.gz"):
+        dd_here('distill', 'dm', '--dataset', 'mnist', '--out', out)
+    import huggingface_hub.constants
+    monkeypatch.setattr(huggingface_hub.constants, 'HF_HUB_CACHE', str(tmp_path / 'hub'))   # an empty Hugging Face cache
+    monkeypatch.setenv('HOME', str(tmp_path / 'home')); monkeypatch.setenv('HF_HUB_OFFLINE', '1')
+    with pytest.raises(FileNotFoundError, match="CLIP weights ViT-B-32:openai are not on this machine .* pass --clip-weights PATH"):
+        dd_here('distill', 'dm', '--labels', 'projector', '--clip', 'ViT-B-32:openai', '--out', out)
+    with pytest.raises(FileNotFoundError, match="--clip-weights '/nonexistent/ViT-B-32.pt': no such file"):
+        dd_here('distill', 'dm', '--labels', 'projector', '--clip', 'ViT-B-32:openai', '--clip-weights', '/nonexistent/ViT-B-32.pt', '--out', out)
+    assert not out.exists() and not (tmp_path / 'nonexistent').exists() and list((tmp_path / 'root').iterdir()) == []
+    dd_here('distill', 'dm', '--out', out, '--steps', '3', '--batch-real', '8', '--eval-models', '1', '--eval-epochs', '3', '--random-seeds', '1', '--quiet')
+    assert (tmp_path / 'root' / 'cache' / 'baselines').is_dir() and not list((tmp_path / 'root').rglob('*.lock'))   # no lock files left
+
+
+def test_evaluate_refuses_broken_sets(tmp_path, dd_here):
+    import numpy as np
+    x = np.random.default_rng(0).random((10, 1, 8, 8)); y = np.arange(10)
+    one = x.copy(); one[3, 0, 4, 4] = np.nan
+    np.savez(tmp_path / 'one.npz', x=one, y=y); np.savez(tmp_path / 'all.npz', x=np.full_like(x, np.nan), y=y)
+    np.savez(tmp_path / 'ok.npz', x=x, y=y)
+    with pytest.raises(ValueError, match=r"has 1 NaN or infinite values \(of 640\)"):
+        dd_here('evaluate', tmp_path / 'one.npz', '--dataset', 'digits', '--normalization', 'pixels')
+    with pytest.raises(ValueError, match=r"has 640 NaN or infinite values"):
+        dd_here('evaluate', tmp_path / 'all.npz', '--dataset', 'digits', '--normalization', 'pixels')
+    with pytest.raises(ValueError, match=r"--normalization '0.5/0': the stds \[0.0\] must be positive"):
+        dd_here('evaluate', tmp_path / 'ok.npz', '--dataset', 'digits', '--normalization', '0.5/0')
