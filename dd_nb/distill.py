@@ -318,7 +318,7 @@ def read_checkpoint(path, map_location='cpu') -> dict:
     if missing: raise ValueError(f"'{path}' is not a dd_nb distillation checkpoint (it has no {', '.join(missing)}); {_FRESH}")
     return state
 
-# %% ../nbs/05_distill.ipynb #07be838e
+# %% ../nbs/05_distill.ipynb #b1d9c942
 @patch
 def save_checkpoint(self:DistillRun):
     "Write everything needed to continue exactly (atomic); nothing when the run has no checkpoint path."
@@ -351,6 +351,7 @@ def resume(self:DistillRun):
     self.step, self.history, self.seconds, self.saved_step = state['step'], state['history'], state['seconds'], state['step']
     return self
 
+# %% ../nbs/05_distill.ipynb #0cd616b0
 @patch
 def step_once(self:DistillRun):
     "One step: the objective's loss, a finite check, backward, every optimizer steps, the history grows; events between."
@@ -374,6 +375,7 @@ def step_once(self:DistillRun):
     self.event('after_step')
     return loss
 
+# %% ../nbs/05_distill.ipynb #1cdad781
 @patch
 def fit(self:DistillRun):
     "Run the remaining steps between the `before_fit` and `after_fit` events, with progress and checkpoints (every `checkpoint_every` steps, every `checkpoint_seconds`, at the end, and on Ctrl-C)."
@@ -395,6 +397,7 @@ def fit(self:DistillRun):
     self.event('after_fit')
     return self
 
+# %% ../nbs/05_distill.ipynb #75ed07ff
 @patch
 def plot_losses(self:DistillRun, ax=None, terms=None):
     "Loss terms against steps (log scale)."
