@@ -30,7 +30,7 @@ def class_means(x, classes, n_classes:int):
     counts = torch.bincount(classes, minlength=n_classes).clamp_min(1).to(x.dtype)
     return (sums / counts[:, None]).view(n_classes, *x.shape[1:])
 
-# %% ../nbs/05_distill.ipynb #468cc134
+# %% ../nbs/05_distill.ipynb #fdb22401
 def _takes_kwargs(fn): return any(p.kind is p.VAR_KEYWORD for p in inspect.signature(fn).parameters.values())
 
 class Objective:
@@ -83,6 +83,7 @@ class Objective:
     def after_loss(self, run): pass
     def after_backward(self, run): pass
     def after_step(self, run): pass
+    def after_checkpoint(self, run): pass   # the checkpoint file now holds step `run.step`: write anything kept beside it
     def after_fit(self, run): pass
 
     def not_separable(self, data:DDData) -> str|None:
@@ -230,13 +231,14 @@ class DM(Objective):
 
 register_method('dm', DM, help='distribution matching (Zhao & Bilen 2023): class-mean embeddings of random networks')
 
-# %% ../nbs/05_distill.ipynb #952c7fdf
+# %% ../nbs/05_distill.ipynb #23f4a443
 class Callback:
-    "Hooks into `distill`: `before_fit`, `after_loss`, `after_backward`, `after_step` (after the optimizer step), `after_fit`."
+    "Hooks into `distill`: `before_fit`, `after_loss`, `after_backward`, `after_step` (after the optimizer step), `after_checkpoint`, `after_fit`."
     def before_fit(self, run): pass
     def after_loss(self, run): pass       # `run.terms` holds this step's loss terms
     def after_backward(self, run): pass   # the gradients are in the parameters' `.grad`
     def after_step(self, run): pass
+    def after_checkpoint(self, run): pass # the checkpoint file was just written at `run.step` (by steps, by time or on Ctrl-C)
     def after_fit(self, run): pass
 
 class Snapshots(Callback):
@@ -251,7 +253,7 @@ class Snapshots(Callback):
         if run.step % self.every == 0: self._take(run)
     after_fit = _take
 
-# %% ../nbs/05_distill.ipynb #eb1b0456
+# %% ../nbs/05_distill.ipynb #2d0a72a1
 def merge_lrs(synset:SynSet, objective:Objective, data:DDData, lrs:dict=None) -> tuple:
     "(lr per group, parameters per group) for the set's and the objective's groups: defaults < objective's suggestions < `lrs`."
     groups, own = synset.param_groups(), objective.param_groups()
@@ -295,7 +297,9 @@ class DistillRun:
 
     def event(self, name:str):
         "Call `name` on the objective, then on every callback."
-        for x in (self.objective, *self.callbacks): getattr(x, name)(self)
+        for x in (self.objective, *self.callbacks):
+            hook = getattr(x, name, None)     # a callback written before an event existed simply lacks it
+            if hook is not None: hook(self)
 
 class DistillInterrupted(KeyboardInterrupt):
     "Ctrl-C (a `KeyboardInterrupt`) during `fit`, after the run wrote a checkpoint at the current step (if it has a path)."
@@ -318,7 +322,7 @@ def read_checkpoint(path, map_location='cpu') -> dict:
     if missing: raise ValueError(f"'{path}' is not a dd_nb distillation checkpoint (it has no {', '.join(missing)}); {_FRESH}")
     return state
 
-# %% ../nbs/05_distill.ipynb #b1d9c942
+# %% ../nbs/05_distill.ipynb #a2e79933
 @patch
 def save_checkpoint(self:DistillRun):
     "Write everything needed to continue exactly (atomic); nothing when the run has no checkpoint path."
@@ -328,6 +332,7 @@ def save_checkpoint(self:DistillRun):
                  step=self.step, history=self.history, seconds=self.seconds, config=self.config, record=self.record)
     atomic_write(self.checkpoint, lambda tmp: torch.save(state, tmp))
     self.saved_step, self._saved_at = self.step, time.time()
+    self.event('after_checkpoint')     # e.g. an objective's state kept in a file beside the checkpoint, at the same step
 
 @patch
 def resume(self:DistillRun):
