@@ -9,7 +9,7 @@ import argparse, json, os, platform, tempfile, time
 from pathlib import Path
 import torch
 from dd_nb.data import load_dataset
-from dd_nb.haba import expert_buffer
+from dd_nb.mtt import expert_buffer
 
 RESULTS = Path(__file__).resolve().parent / 'results'
 

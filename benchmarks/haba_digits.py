@@ -37,7 +37,9 @@ from dd_nb.data import load_dataset
 from dd_nb.synset import init_synset
 from dd_nb.distill import distill
 from dd_nb.train import evaluate, combine, random_baseline
-from dd_nb.haba import MTT, HaBaContrastive, pixel_ipc
+from dd_nb.haba import HaBaContrastive
+from dd_nb.mtt import MTT
+from dd_nb.synset import pixel_ipc
 
 RESULTS = Path(__file__).parent / 'results'
 HALL = dict(n_hallucinators=10, affine='channel', mode='all')          # exact image-row budgets (see above)

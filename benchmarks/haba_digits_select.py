@@ -15,7 +15,8 @@ from dd_nb.data import load_dataset
 from dd_nb.synset import init_synset
 from dd_nb.distill import distill
 from dd_nb.train import evaluate
-from dd_nb.haba import MTT
+import dd_nb.haba  # registers haba and its validated lrs
+from dd_nb.mtt import MTT
 
 KIND_OPTS = ('n_hallucinators', 'affine', 'mode', 'padding', 'hallucinator_init')
 

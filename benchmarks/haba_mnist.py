@@ -24,7 +24,9 @@ from dd_nb.data import load_dataset
 from dd_nb.synset import init_synset
 from dd_nb.distill import distill
 from dd_nb.train import evaluate, random_baseline
-from dd_nb.haba import MTT, expert_buffer, pixel_ipc
+import dd_nb.haba  # registers haba
+from dd_nb.mtt import MTT, expert_buffer
+from dd_nb.synset import pixel_ipc
 
 RESULTS = Path(__file__).parent / 'results'
 HALL = dict(n_hallucinators=10, affine='channel')

@@ -26,7 +26,8 @@ def _summary(s, r, d):
 def mtt_runs(d):
     "A tiny expert buffer (2 experts x 3 epochs, not cached) and 8 MTT steps of 4 student steps on pixels, on a HaBa set, and with the adversary."
     import dd_nb.haba as H
-    mtt_mod = getattr(dd_nb, 'mtt', H)            # MTT lives in dd_nb.mtt after the split, in dd_nb.haba before it
+    try: import dd_nb.mtt as mtt_mod              # MTT lives in dd_nb.mtt since the split (it lived in dd_nb.haba before)
+    except ImportError: mtt_mod = H
     buf = mtt_mod.expert_buffer(d, n_experts=2, epochs=3, cache=False, progress=False, depth=2)
     out = {'mtt-buffer': dict(traj_sum=float(buf.trajectories.double().sum()), traj_sq=float(buf.trajectories.double().square().sum()),
                               acc=buf.info['last_expert_val_accuracy'])}
