@@ -219,7 +219,7 @@ def augment_name(aug) -> str:
     if not aug: return 'none'
     return aug if isinstance(aug, str) else repr(aug)
 
-# %% ../nbs/04_train.ipynb #123870a9
+# %% ../nbs/04_train.ipynb #e319bfc1
 def evaluate(synset,                       # a `SynSet`, or a tuple (images, targets)
              data:DDData,                  # the dataset it was distilled from (its test / val split is scored)
              model:str='convnet', n_models:int=5,
@@ -255,6 +255,9 @@ def evaluate(synset,                       # a `SynSet`, or a tuple (images, tar
     else:
         images, targets = synset[0].to(data.device), synset[1].to(data.device); labeler = None
         ipc = int(torch.bincount(targets if targets.ndim == 1 else targets.argmax(1)).max())
+    bad = int((~torch.isfinite(images)).sum())
+    if bad: raise ValueError(f"the synthetic images have {bad} NaN or infinite values (of {images.numel()}): networks trained on them "
+                             f"score chance, so nothing is evaluated")
     lr_source = 'fixed'
     if isinstance(lr, str):
         check_choice(lr, ('synset',), 'lr source')
