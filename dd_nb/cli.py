@@ -128,6 +128,10 @@ def _label_args(p, flags=('--labels', '--label-source')):   # `evaluate` has --l
                    "ViT-B-32.pt), used instead of open_clip's download")
     p.add_argument('--teacher-epochs', type=int, default=50, help='epochs of the teacher behind --labels teacher|projector (default 50)')
     p.add_argument('--projector-steps', type=int, default=1000, help='fitting steps of the projector (default 1000)')
+    p.add_argument('--refine-steps', type=int, default=None, metavar='N',
+                   help="HeLlO's image update with --labels projector: N steps refining the set's images toward projector-teacher agreement "
+                        "before evaluation, the same N for the random baseline (default: 13_hello's REFINE_STEPS, chosen on the validation "
+                        "split; 0 = none)")
 
 def _eval_args(p):
     p.add_argument('--eval-model', default='convnet', help='evaluation architecture (default convnet)')
@@ -199,6 +203,13 @@ def _check_args(args):
         check_choice(args.label_source, LABEL_SOURCES, 'label source')
         need('teacher_epochs', lambda v: v >= 1, 'must be at least 1 epoch')
         need('projector_steps', lambda v: v >= 1, 'must be at least 1 step')
+        need('refine_steps', lambda v: v >= 0, 'must be 0 or more image-update steps')
+        if args.refine_steps and args.label_source != 'projector':
+            raise ValueError(f"--refine-steps {args.refine_steps}: the image update refines toward the projector's agreement with the teacher, "
+                             f"so it needs --labels projector (not {args.label_source})")
+        if args.refine_steps is None:
+            from dd_nb.hello import REFINE_STEPS
+            args.refine_steps = REFINE_STEPS if args.label_source == 'projector' else 0
         if args.clip_weights is not None and args.label_source != 'projector':
             raise ValueError(f"--clip-weights '{args.clip_weights}' is used only with --labels projector (the projector's CLIP)")
         if args.label_source == 'projector': args.clip_source = check_clip(args.clip, args.clip_weights)
@@ -218,7 +229,7 @@ def _check_args(args):
 # %% ../nbs/20_cli.ipynb #152b89c2
 SET_SETTINGS = ('method', 'kind', 'dataset', 'ipc', 'seed', 'init', 'lr', 'options', 'keep', 'data')
 EVAL_SETTINGS = ('eval_model', 'eval_models', 'eval_epochs', 'protocol', 'random_seeds', 'label_source', 'clip', 'clip_weights',
-                 'teacher_epochs', 'projector_steps', 'no_eval')
+                 'teacher_epochs', 'projector_steps', 'refine_steps', 'no_eval')
 RUN_FILES = ('checkpoint.pt', 'state.safetensors', 'synset.safetensors', 'grid.png', 'metrics.json', 'teacher.safetensors', 'projector')
 
 def _jsonable(obj): return json.loads(json.dumps(obj, default=str))
@@ -294,15 +305,11 @@ def baseline_ipc(synset, data) -> int:
 def attach_labels(synset, data, args, log=print) -> dict:
     "Give `synset` the label source `--labels` names (`13_hello`'s `label_source`: teacher and projector cached under the data root); returns its description."
     if args.label_source == 'hard': return {}
-    from unittest import mock
     import dd_nb.hello as hello
     log(f'label source: {args.label_source} (trained once per dataset and seed, then loaded from the data root\'s cache)')
-    clip_for = hello.clip_for
-    if getattr(args, 'clip_weights', None):   # 13_hello's functions take a CLIP name only: its loader gets the local file here
-        clip_for = lambda name: hello.load_clip(*hello.parse_clip(name), weights=args.clip_weights)
-    with mock.patch.object(hello, 'clip_for', clip_for):
-        lab, student, info = hello.label_source(args.label_source, data, synset.ipc, seed=args.seed, clip=args.clip, teacher_epochs=args.teacher_epochs,
-                                                projector_steps=args.projector_steps, progress=not args.quiet)
+    lab, student, info = hello.label_source(args.label_source, data, synset.ipc, seed=args.seed, clip=args.clip, teacher_epochs=args.teacher_epochs,
+                                            projector_steps=args.projector_steps, refine_steps=getattr(args, 'refine_steps', 0) or 0,
+                                            clip_weights=getattr(args, 'clip_weights', None), progress=not args.quiet)
     synset.labeler = lab
     t = info['teacher']
     log(f"teacher: {t['params']:,} parameters, {t['val_acc']:.1f} % on the validation split ({t['cache'].split(':')[0]})")
@@ -310,6 +317,12 @@ def attach_labels(synset, data, args, log=print) -> dict:
         p = info['projector']
         log(f"projector on {p['clip']}: {p['n_stored']:,} stored parameters; agreement with the teacher on augmented validation images "
             f"{p['zero_shot']['agree']:.1f} % zero-shot -> {p['fitted']['agree']:.1f} % fitted ({p['cache'].split(':')[0]})")
+    args.image_update = upd = info.pop('update', None)    # HeLlO's image update: this set now, every baseline subset in `_evaluate_both`
+    if upd is not None:
+        rec = upd(synset, progress=not args.quiet)
+        info['image_update'] = dict(upd.settings(), set=rec)
+        log(f"image update: {upd.steps} steps on the set's images (projector-teacher agreement on fixed DSA views {rec['agree_before']:.1f} -> "
+            f"{rec['agree_after']:.1f} %; {rec['bytes_after']:,} bytes, unchanged); the random baseline gets the same update")
     return info | dict(student_recipe=student, labeler_bytes=lab.storage_bytes())
 
 def save_labeler(labeler, folder, source:str) -> Path:
@@ -328,7 +341,12 @@ def _evaluate_both(synset, data, args, log, student:dict=None):
     res = evaluate(synset, data, seed=args.seed, progress=not args.quiet, **kw)
     ipc = baseline_ipc(synset, data)
     if ipc != synset.ipc: log(f'random baseline at equal bytes: {ipc} real images per class')
-    rnd = random_baseline(data, ipc, seeds=tuple(range(args.random_seeds)), cache=not args.no_cache, labeler=synset.labeler, **kw)
+    upd = getattr(args, 'image_update', None)
+    if upd is None: rnd = random_baseline(data, ipc, seeds=tuple(range(args.random_seeds)), cache=not args.no_cache, labeler=synset.labeler, **kw)
+    else:    # the same update (steps, settings, projector, teacher) on every random subset; not cached
+        from dd_nb.hello import refined_baseline
+        rnd = refined_baseline(data, ipc, upd, seeds=tuple(range(args.random_seeds)), evaluator=evaluate, labeler=synset.labeler, **kw)
+        res.protocol['image_update'] = upd.settings() | dict(bytes=int(sum(synset.storage().values())))
     rnd.protocol.update(ipc=ipc, bytes=ipc * image_bytes_per_ipc(data))
     if rnd.protocol.get('cache', '').startswith(('hit', 'shipped')): log(f"random baseline: {rnd.protocol['cache']}")
     return res, rnd
@@ -337,8 +355,15 @@ def _report(method, data, ipc, res, rnd):
     p = res.protocol
     same = ', same labels' if p['labels'] == 'online' else ''
     labels = f", labels online (loss {p['online_loss']}, T {p['temperature']:g})" if p['labels'] == 'online' else ''
-    return (f"{method} on {data.name}, IPC {ipc}: {res.mean:.1f} ± {res.std:.1f} %   random real (IPC {rnd.protocol['ipc']}, equal bytes{same}): "
-            f"{rnd.mean:.1f} ± {rnd.std:.1f} %\n"
+    u, ru = p.get('image_update'), rnd.protocol.get('image_update')
+    refined = f", images refined {u['steps']} steps" if u else ''
+    if ru: same += (f", same image update ({ru['steps']} steps)" if {k: v for k, v in ru.items() if k != 'subsets'} == {k: v for k, v in u.items() if k != 'bytes'}
+                    else ', ANOTHER image update')
+    update = (f"  image update: {u['steps']} steps of {u['objective']} (Adam lr {u['lr']}, {u['views']} views), the same projector "
+              f"({u['projector']}) and teacher ({u['teacher']}) on the set and every random subset; bytes unchanged by it: set "
+              f"{u['bytes']:,}, random {ru['subsets'][0]['bytes_after']:,} per subset\n") if u and ru else ''
+    return (f"{method} on {data.name}, IPC {ipc}{refined}: {res.mean:.1f} ± {res.std:.1f} %   random real (IPC {rnd.protocol['ipc']}, equal bytes{same}): "
+            f"{rnd.mean:.1f} ± {rnd.std:.1f} %\n{update}"
             f"  protocol {p['protocol']}: {p['n_models']} x {p['model']} trained {p.get('epochs_trained', p['epochs'])} epochs on the synthetic set "
             f"(SGD lr {p['lr']}, momentum {p['momentum']}, wd {p['weight_decay']}, {p['lr_schedule']}, augmentation {p['dsa']}{labels}), "
             f"final-epoch {p['split']} accuracy; random: {len(rnd.accuracies)} models over {len(rnd.protocol['subset_seeds'])} random subsets, same recipe")
@@ -365,6 +390,10 @@ def cmd_distill(args, log=print):
     from dd_nb.distributed import is_main, world, distill
     if not is_main(): log, args.quiet = _quiet, True    # under torchrun, rank 0 alone prints, shows progress and writes
     method = get_method(args.method, args.kind)
+    from dd_nb.synset import PixelSet
+    if args.refine_steps and method.synset is not PixelSet:
+        raise ValueError(f"--refine-steps {args.refine_steps}: the image update refines stored pixels, and {args.method} makes a "
+                         f"{method.synset.__name__}; pass --refine-steps 0")
     check_choice(args.dataset, DATASET_NAMES, 'dataset')
     recipe = RECIPES.get(args.dataset, {})
     batch_real = args.batch_real or recipe.get('batch_real', 256)
@@ -401,10 +430,12 @@ def cmd_distill(args, log=print):
                   checkpoint=out/'checkpoint.pt', checkpoint_seconds=args.checkpoint_seconds, record=dict(settings=settings),
                   progress=not args.quiet, **obj_opts)
     synset.meta = dict(synset.meta, run=dict(settings=settings, steps=steps))    # state.safetensors carries the settings too
-    if is_main(): synset.export(out/'synset.safetensors'); synset.save(out/'state.safetensors'); _save_grid(synset, out/'grid.png', data)
     args.stage = 'evaluating'
-    scale = _warn_scale(synset, data, run.config['lrs'].get('images'), log)
+    # the label source first: with --refine-steps its image update changes the images, and the refined ones are what the folder
+    # stores (checkpoint.pt keeps the distilled images, so a re-evaluation refines them again, with its own settings)
     labels = attach_labels(synset, data, args, log)
+    if is_main(): synset.export(out/'synset.safetensors'); synset.save(out/'state.safetensors'); _save_grid(synset, out/'grid.png', data)
+    scale = _warn_scale(synset, data, run.config['lrs'].get('images'), log)
     if labels and is_main(): save_labeler(synset.labeler, out, args.label_source)
     evaluation = {k: getattr(args, k) for k in EVAL_SETTINGS}
     before = json.loads((out/'metrics.json').read_text()).get('evaluation_settings', {}) if held and (out/'metrics.json').exists() else {}
@@ -423,6 +454,7 @@ def cmd_distill(args, log=print):
         metrics.update(accuracy_mean=res.mean, accuracy_std=res.std, accuracies=res.accuracies, random_mean=rnd.mean, random_std=rnd.std,
                        random_accuracies=rnd.accuracies, random_ipc=rnd.protocol['ipc'], random_bytes=rnd.protocol['bytes'])
         metrics['protocol'].update(evaluation=res.protocol, random=rnd.protocol)
+        if 'image_update' in rnd.protocol: metrics['image_update'] = dict(set=labels['image_update'], random=rnd.protocol['image_update'])
         log(_report(args.method, data, args.ipc, res, rnd))
     metrics['seconds'], metrics['processes'] = time.time() - t0, world()[1]
     if is_main(): _write_json(metrics, out/'metrics.json')
@@ -531,7 +563,8 @@ def cmd_evaluate(args, log=print):
     log(_report(label, data, syn.ipc, res, rnd))
     return dict(accuracy_mean=res.mean, accuracy_std=res.std, accuracies=res.accuracies, random_mean=rnd.mean, random_std=rnd.std,
                 random_ipc=rnd.protocol['ipc'], random_bytes=rnd.protocol['bytes'], protocol=res.protocol, labels=labels or dict(labels='hard'),
-                bytes_total=int(sum(syn.storage().values())))
+                bytes_total=int(sum(syn.storage().values())),
+                **(dict(image_update=dict(set=labels['image_update'], random=rnd.protocol['image_update'])) if 'image_update' in labels else {}))
 
 def cmd_prune(args, log=print):
     _check_args(args)

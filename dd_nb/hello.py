@@ -20,13 +20,13 @@ from .train import evaluate, combine, accuracy, EvalResult, data_spec
 
 # %% auto #0
 __all__ = ['QUICK_TEACHER', 'OPENAI_MEAN', 'OPENAI_STD', 'STAND_IN_CONFIG', 'WEIGHTS_DIR', 'PROMPTS', 'DIGIT_NAMES',
-           'VIT_TARGETS', 'LABEL_STORES', 'LABEL_SOURCES', 'ONLINE_RECIPES', 'LABELS_RECIPE', 'soft_label_bytes',
-           'lora_params', 'TeacherRun', 'train_teacher', 'WeakTeachers', 'dsa_views', 'with_labels', 'recipe_study',
-           'recipe_grid', 'CLIPBundle', 'stand_in_clip', 'load_clip', 'class_names', 'text_head', 'CLIPProjector',
-           'lora_grads', 'save_projector', 'load_projector', 'label_error', 'fit_projector', 'plot_fit', 'confusion',
-           'plot_confusions', 'StoredLabels', 'update_images', 'label_explorer', 'label_bytes_table', 'crossover',
-           'online_recipe', 'save_module', 'cached_teacher', 'parse_clip', 'clip_for', 'cached_projector',
-           'label_source']
+           'VIT_TARGETS', 'LABEL_STORES', 'LABEL_SOURCES', 'ONLINE_RECIPES', 'REFINE_STEPS', 'LABELS_RECIPE',
+           'soft_label_bytes', 'lora_params', 'TeacherRun', 'train_teacher', 'WeakTeachers', 'dsa_views', 'with_labels',
+           'recipe_study', 'recipe_grid', 'CLIPBundle', 'stand_in_clip', 'load_clip', 'class_names', 'text_head',
+           'CLIPProjector', 'lora_grads', 'save_projector', 'load_projector', 'label_error', 'fit_projector',
+           'plot_fit', 'confusion', 'plot_confusions', 'StoredLabels', 'update_images', 'label_explorer',
+           'label_bytes_table', 'crossover', 'online_recipe', 'save_module', 'cached_teacher', 'parse_clip', 'clip_for',
+           'cached_projector', 'label_source', 'module_digest', 'ImageUpdate', 'refined_baseline']
 
 # %% ../nbs/13_hello.ipynb #22e014de
 def soft_label_bytes(n_images:int, n_classes:int, epochs:int=300,
@@ -471,6 +471,7 @@ def crossover(projector_bytes:int, n_classes:int, bytes_per_value:int=2) -> floa
 LABEL_SOURCES = ('hard', 'teacher', 'projector')
 # chosen on the digits' validation split (the recipe grid above), keyed by images per class
 ONLINE_RECIPES = {1: dict(lr=0.1, epochs=1000, temperature=4.0), 10: dict(lr=0.1, epochs=1000, temperature=1.0)}
+REFINE_STEPS = 50   # image-update steps of `--labels projector` runs: chosen on the digits' validation split (results/hello_digits_refine.json)
 LABELS_RECIPE = 1   # bump when teacher or projector training changes what a seed produces: cached ones are retrained
 
 def online_recipe(ipc:int) -> dict:
@@ -519,15 +520,19 @@ def parse_clip(name:str) -> tuple|None:
     if not (sep and model and tag and ':' not in tag): raise ValueError(f"clip {name!r}: write stand-in or MODEL:PRETRAINED, e.g. ViT-B-32:openai")
     return model, tag
 
-def clip_for(name:str='stand-in') -> CLIPBundle:
-    "'stand-in' (the shipped MNIST-pretrained CLIP) or 'MODEL:PRETRAINED' for open_clip (e.g. 'ViT-B-32:openai')."
+def clip_for(name:str='stand-in',
+             weights=None) -> CLIPBundle:   # a local weights file for MODEL:PRETRAINED (e.g. OpenAI's RN50.pt), used instead of a download
+    "'stand-in' (the shipped MNIST-pretrained CLIP) or 'MODEL:PRETRAINED' for open_clip (e.g. 'ViT-B-32:openai'), optionally from local `weights`."
     spec = parse_clip(name)
-    return stand_in_clip() if spec is None else load_clip(*spec)
+    if spec is None:
+        if weights is not None: raise ValueError(f"weights '{weights}' are for a MODEL:PRETRAINED CLIP (open_clip); the stand-in CLIP ships with dd_nb")
+        return stand_in_clip()
+    return load_clip(*spec, weights=weights)
 
 def cached_projector(data:DDData, teacher, teacher_key:str, clip:str='stand-in', steps:int=1000, seed:int=0,
-                     cache:bool=True, progress:bool=False) -> tuple:
+                     cache:bool=True, progress:bool=False, clip_weights=None) -> tuple:
     "(projector fitted to `teacher` on `data`, info), stored as peft adapter files under the data root's cache/projectors."
-    bundle = clip_for(clip)
+    bundle = clip_for(clip, clip_weights)
     key = _labels_key(data, kind='projector', teacher=teacher_key, clip=bundle.name, steps=steps, seed=seed)
     folder = data_root()/'cache'/'projectors'/f'{data.name}-{key}'
     def hit():
@@ -552,11 +557,71 @@ def cached_projector(data:DDData, teacher, teacher_key:str, clip:str='stand-in',
 def label_source(name:str,                 # one of `LABEL_SOURCES`
                  data:DDData, ipc:int,     # the dataset, and the images per class of the set to be labelled
                  seed:int=0, clip:str='stand-in', teacher_epochs:int=50, projector_steps:int=1000,
+                 refine_steps:int=0,       # HeLlO's image update: steps of `update_images` (0 = none; `REFINE_STEPS` is the chosen default)
+                 clip_weights=None,        # a local CLIP weights file (see `clip_for`)
                  cache:bool=True, progress:bool=False) -> tuple:
-    "(labeler or None, student settings for `evaluate`, description) of label source `name` for a set of `ipc` images per class."
+    "(labeler or None, student settings for `evaluate`, description) of label source `name` for a set of `ipc` images per class; with `refine_steps`, description['update'] is the `ImageUpdate` to apply to the set and its baseline."
     check_choice(name, LABEL_SOURCES, 'label source')
+    if not isinstance(refine_steps, int) or refine_steps < 0: raise ValueError(f'refine_steps {refine_steps!r}: must be 0 or a positive integer')
+    if refine_steps and name != 'projector':
+        raise ValueError(f"refine_steps {refine_steps}: the image update refines toward the projector's agreement with the teacher, so it needs "
+                         f"label source 'projector', not {name!r}")
     if name == 'hard': return None, {}, dict(labels='hard')
     teacher, tinfo = cached_teacher(data, teacher_epochs, seed, cache, progress)
     if name == 'teacher': return ModuleLabeler(teacher), online_recipe(ipc), dict(labels='teacher', teacher=tinfo)
-    proj, pinfo = cached_projector(data, teacher, tinfo['key'], clip, projector_steps, seed, cache, progress)
-    return proj, online_recipe(ipc), dict(labels='projector', teacher=tinfo, projector=pinfo)
+    proj, pinfo = cached_projector(data, teacher, tinfo['key'], clip, projector_steps, seed, cache, progress, clip_weights)
+    info = dict(labels='projector', teacher=tinfo, projector=pinfo, refine_steps=refine_steps)
+    if refine_steps: info['update'] = ImageUpdate(proj, teacher, steps=refine_steps, seed=seed)
+    return proj, online_recipe(ipc), info
+
+# %% ../nbs/13_hello.ipynb #b6b184d0
+def module_digest(module:nn.Module) -> str:
+    "A short sha1 of `module`'s state (names, shapes and values): equal digests mean the same weights."
+    h = hashlib.sha1()
+    for k, v in sorted(module.state_dict().items()):
+        t = v.detach().cpu().float().contiguous()
+        h.update(k.encode()); h.update(str(tuple(t.shape)).encode()); h.update(t.numpy().tobytes())
+    return h.hexdigest()[:16]
+
+@dataclass
+class ImageUpdate:
+    "HeLlO's image update with its settings fixed: `update_images` toward projector-teacher agreement; one object refines a set and its random baseline alike."
+    projector: nn.Module
+    teacher: nn.Module
+    steps: int = 50
+    lr: float = 0.01
+    views: int = 4
+    dsa: str = 'color_crop_cutout_flip_scale_rotate'
+    seed: int = 0
+    def settings(self) -> dict:
+        "What the update is: its settings and the digests of the projector and teacher it uses."
+        return dict(steps=self.steps, lr=self.lr, views=self.views, dsa=self.dsa, seed=self.seed,
+                    objective='KL(teacher || projector) on DSA views, pixels by Adam, labelers frozen',
+                    projector=module_digest(self.projector), teacher=module_digest(self.teacher))
+    def __call__(self, syn, progress:bool=False) -> dict:
+        "Refine `syn`'s images in place; returns bytes and the projector-teacher label error before and after (5 fixed DSA views)."
+        from .synset import PixelSet
+        if type(syn) is not PixelSet:
+            raise ValueError(f"the image update refines stored pixels: a {type(syn).__name__} stores something else; use a PixelSet or refine steps 0")
+        meta = syn.meta; self.projector.bind(meta)
+        teacher = as_labeler(self.teacher).bind(meta).eval()
+        err = lambda: label_error(self.projector, teacher, dsa_views(syn.images.detach(), 5, seed=7))
+        b0, e0 = int(sum(syn.storage().values())), err()
+        hist = update_images(syn, self.projector, self.teacher, self.steps, self.lr, self.dsa, self.views, self.seed, progress)
+        b1, e1 = int(sum(syn.storage().values())), err()
+        if b1 != b0: raise RuntimeError(f'the image update changed the stored bytes ({b0} -> {b1})')
+        return dict(steps=self.steps, bytes_before=b0, bytes_after=b1, loss_first=hist[0] if hist else None, loss_last=hist[-1] if hist else None,
+                    agree_before=e0['agree'], agree_after=e1['agree'], kl_before=e0['kl'], kl_after=e1['kl'])
+
+def refined_baseline(data:DDData, ipc:int, update:ImageUpdate, seeds=(0, 1, 2),
+                     evaluator=None,    # evaluates each subset: default `evaluate` (the CLI passes 06_distributed's)
+                     labeler=None, **eval_kwargs) -> EvalResult:
+    "`random_baseline`'s subsets (seed 1000 + s, models seeded by s), each refined by `update` before evaluation; not cached."
+    from .train import random_subset
+    res, logs = [], []
+    for s in seeds:
+        sub = random_subset(data, ipc, torch.Generator().manual_seed(1000 + s)); sub.labeler = labeler
+        logs.append(update(sub)); res.append((evaluator or evaluate)(sub, data, seed=s, **eval_kwargs))
+    r = combine(res, baseline='random real subset, refined by the same image update', subset_seeds=[1000 + s for s in seeds])
+    r.protocol['image_update'] = dict(update.settings(), subsets=logs)
+    return r

@@ -275,3 +275,49 @@ def test_evaluate_refuses_broken_sets(tmp_path, dd_here):
         dd_here('evaluate', tmp_path / 'all.npz', '--dataset', 'digits', '--normalization', 'pixels')
     with pytest.raises(ValueError, match=r"--normalization '0.5/0': the stds \[0.0\] must be positive"):
         dd_here('evaluate', tmp_path / 'ok.npz', '--dataset', 'digits', '--normalization', '0.5/0')
+
+
+def test_refine_steps_same_update_same_bytes(tmp_path, dd_here, monkeypatch):
+    "Issue 25: --refine-steps refines the set's images and every random subset alike; the bytes do not change; metrics.json says so."
+    monkeypatch.setenv('DD_NB_DATA', str(tmp_path / 'root'))
+    from safetensors.torch import load_file
+    tiny = ['distill', 'dm', '--dataset', 'digits', '--ipc', '1', '--steps', '3', '--labels', 'projector', '--teacher-epochs', '2',
+            '--projector-steps', '5', '--eval-models', '1', '--eval-epochs', '2', '--random-seeds', '2', '--quiet']
+    plain = dd_here(*tiny, '--refine-steps', '0', '--out', tmp_path / 'plain')
+    r = dd_here(*tiny, '--refine-steps', '4', '--out', tmp_path / 'ref')
+    m0, m = (json.loads((tmp_path / d / 'metrics.json').read_text()) for d in ('plain', 'ref'))
+    assert 'image update' not in plain.stdout and 'image_update' not in m0
+    # the refined set's bytes are the unrefined set's, and the baseline's bytes too
+    assert m['bytes_total'] == m0['bytes_total'] and m['random_bytes'] == m0['random_bytes']
+    u = m['image_update']
+    assert u['set']['set']['bytes_after'] == u['set']['set']['bytes_before'] == m['bytes_total']
+    assert len(u['random']['subsets']) == 2 and all(s['bytes_after'] == s['bytes_before'] for s in u['random']['subsets'])
+    # the baseline's refinement: same steps, same settings, same projector and teacher (by their weights' digests)
+    keys = ('steps', 'lr', 'views', 'dsa', 'seed', 'objective', 'projector', 'teacher')
+    assert all(u['set'][k] == u['random'][k] for k in keys) and u['set']['steps'] == 4
+    assert m['evaluation_settings']['refine_steps'] == 4 and m0['evaluation_settings']['refine_steps'] == 0
+    assert 'images refined 4 steps' in r.stdout and 'same image update (4 steps)' in r.stdout and 'bytes unchanged by it' in r.stdout
+    # the folder stores the refined images; the checkpoint keeps the distilled ones
+    a, b = (load_file(str(tmp_path / d / 'state.safetensors')) for d in ('plain', 'ref'))
+    img = next(k for k in a if 'images' in k)
+    assert a[img].shape == b[img].shape and not torch_equal(a[img], b[img])
+    # a re-evaluation with another number of steps refines the same distilled set again
+    r2 = dd_here(*tiny, '--refine-steps', '0', '--out', tmp_path / 'ref')
+    assert 'refine_steps 4 -> 0' in r2.stdout
+    assert torch_equal(load_file(str(tmp_path / 'ref' / 'state.safetensors'))[img], a[img])
+
+
+def torch_equal(a, b):
+    import torch
+    return torch.equal(a, b)
+
+
+def test_refine_steps_checked_before_any_work(tmp_path, dd_here, monkeypatch):
+    monkeypatch.setenv('DD_NB_DATA', str(tmp_path / 'root'))
+    with pytest.raises(ValueError, match=r"--refine-steps 5: .* needs --labels projector \(not teacher\)"):
+        dd_here('distill', 'dm', '--labels', 'teacher', '--refine-steps', '5', '--out', tmp_path / 'a')
+    with pytest.raises(ValueError, match='--refine-steps -1: must be 0 or more'):
+        dd_here('distill', 'dm', '--labels', 'projector', '--refine-steps', '-1', '--out', tmp_path / 'b')
+    with pytest.raises(ValueError, match='refines stored pixels, and haba makes a'):
+        dd_here('distill', 'haba', '--labels', 'projector', '--refine-steps', '5', '--out', tmp_path / 'c')
+    assert not (tmp_path / 'root').exists() and not any((tmp_path / d).exists() for d in 'abc')
