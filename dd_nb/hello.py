@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_hello.ipynb #84f59f43
 from __future__ import annotations
-import copy, hashlib, importlib.util, json, math, os, shutil, time
+import copy, hashlib, importlib.util, json, math, os, shutil, time, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -20,13 +20,14 @@ from .train import evaluate, combine, accuracy, EvalResult, data_spec
 
 # %% auto #0
 __all__ = ['QUICK_TEACHER', 'OPENAI_MEAN', 'OPENAI_STD', 'STAND_IN_CONFIG', 'WEIGHTS_DIR', 'PROMPTS', 'DIGIT_NAMES',
-           'VIT_TARGETS', 'LABEL_STORES', 'LABEL_SOURCES', 'ONLINE_RECIPES', 'REFINE_STEPS', 'LABELS_RECIPE',
-           'soft_label_bytes', 'lora_params', 'TeacherRun', 'train_teacher', 'WeakTeachers', 'dsa_views', 'with_labels',
-           'recipe_study', 'recipe_grid', 'CLIPBundle', 'stand_in_clip', 'load_clip', 'class_names', 'text_head',
-           'CLIPProjector', 'lora_grads', 'save_projector', 'load_projector', 'label_error', 'fit_projector',
-           'plot_fit', 'confusion', 'plot_confusions', 'StoredLabels', 'update_images', 'label_explorer',
-           'label_bytes_table', 'crossover', 'online_recipe', 'save_module', 'cached_teacher', 'parse_clip', 'clip_for',
-           'cached_projector', 'label_source', 'module_digest', 'ImageUpdate', 'refined_baseline']
+           'VIT_TARGETS', 'RESNET_TARGETS', 'LABEL_STORES', 'LABEL_SOURCES', 'ONLINE_RECIPES', 'REFINE_STEPS',
+           'LABELS_RECIPE', 'soft_label_bytes', 'lora_params', 'TeacherRun', 'train_teacher', 'WeakTeachers',
+           'dsa_views', 'with_labels', 'recipe_study', 'recipe_grid', 'CLIPBundle', 'stand_in_clip', 'load_clip',
+           'class_names', 'text_head', 'CLIPProjector', 'lora_grads', 'save_projector', 'load_projector', 'label_error',
+           'fit_projector', 'plot_fit', 'confusion', 'plot_confusions', 'StoredLabels', 'update_images',
+           'label_explorer', 'label_bytes_table', 'crossover', 'online_recipe', 'save_module', 'cached_teacher',
+           'parse_clip', 'clip_for', 'cached_projector', 'label_source', 'module_digest', 'ImageUpdate',
+           'refined_baseline']
 
 # %% ../nbs/13_hello.ipynb #22e014de
 def soft_label_bytes(n_images:int, n_classes:int, epochs:int=300,
@@ -221,6 +222,16 @@ def text_head(clip:CLIPBundle, classes, templates=PROMPTS) -> torch.Tensor:
 
 # %% ../nbs/13_hello.ipynb #3cc20391
 VIT_TARGETS = r'.*\.(attn|c_fc|c_proj)$'
+# open_clip's ModifiedResNet (RN50-style): every convolution (stem, the three of each bottleneck, the downsampling ones).
+# Not its attention pool: AttentionPool2d hands q/k/v/c_proj.weight to F.multi_head_attention_forward directly, so LoRA
+# wrapped around those Linear modules would never be called; the head's LoRA adapts what follows the pool.
+RESNET_TARGETS = r'.*\.(conv[123]|downsample\.0)$'
+
+def _silenced_branches(visual, targets:str) -> list:
+    "Residual branches whose last batch norm has weight 0 (open_clip's random init of a ResNet): LoRA inside them gets no gradient."
+    import re
+    bns = {n.rsplit('.', 1)[0] for n, m in visual.named_modules() if n.endswith('bn3') and isinstance(m, nn.BatchNorm2d) and not bool(m.weight.detach().any())}
+    return sorted(b for b in bns if any(re.fullmatch(targets, f'visual.{b}.conv{i}') for i in (1, 2, 3)))
 
 class _Tower(nn.Module):
     "Image tower + linear head on normalized features (what peft adapts)."
@@ -242,6 +253,10 @@ class CLIPProjector(Labeler):
         head = nn.Linear(clip.dim, len(classes), bias=False)
         with torch.no_grad(): head.weight.copy_(text_head(clip, classes, templates))
         tower = _Tower(copy.deepcopy(clip.model.visual), head)
+        self.silenced = _silenced_branches(tower.visual, targets)
+        if self.silenced:
+            warnings.warn(f"LoRA in {len(self.silenced)} residual branches ({self.silenced[0]}, ...) receives no gradient: their last batch norm's "
+                          f"weight is 0 (a randomly initialized ResNet tower); pretrained towers have non-zero weights there")
         pattern = targets if head_rank == 0 else f'{targets}|^head$'
         cfg = peft.LoraConfig(r=rank, lora_alpha=alpha or rank, target_modules=pattern, lora_dropout=dropout,
                               rank_pattern={'^head$': head_rank} if head_rank else {}, alpha_pattern={'^head$': alpha or head_rank} if head_rank else {})
@@ -471,7 +486,7 @@ def crossover(projector_bytes:int, n_classes:int, bytes_per_value:int=2) -> floa
 LABEL_SOURCES = ('hard', 'teacher', 'projector')
 # chosen on the digits' validation split (the recipe grid above), keyed by images per class
 ONLINE_RECIPES = {1: dict(lr=0.1, epochs=1000, temperature=4.0), 10: dict(lr=0.1, epochs=1000, temperature=1.0)}
-REFINE_STEPS = 50   # image-update steps of `--labels projector` runs: chosen on the digits' validation split (results/hello_digits_refine.json)
+REFINE_STEPS = 100  # image-update steps of `--labels projector` runs: chosen on the digits' validation split (results/hello_digits_refine.json)
 LABELS_RECIPE = 1   # bump when teacher or projector training changes what a seed produces: cached ones are retrained
 
 def online_recipe(ipc:int) -> dict:

@@ -60,3 +60,34 @@ def test_import_does_not_load_open_clip():
     code = 'import sys, dd_nb.hello; print("open_clip" in sys.modules, "peft" in sys.modules)'
     out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ['False', 'False'], out
+
+
+def test_rn50_lora_every_parameter_gets_a_gradient(digits, tmp_path):
+    "Issue 25: LoRA on open_clip's ModifiedResNet (RN50, random init, no weights): every LoRA matrix gets a gradient, only they are stored."
+    import re
+    import open_clip
+    from dd_nb.hello import CLIPBundle, RESNET_TARGETS, lora_grads, save_projector
+    model = open_clip.create_model('RN50', pretrained=None, force_image_size=64).eval()   # the RN50 tower at 64 px: same layers, less compute
+    clip = CLIPBundle(model, open_clip.get_tokenizer('RN50'), 64, name='RN50 (random init)')
+    meta, x, one = dataset_meta(digits), digits.x_train[:2], dict(templates=('{}',))
+    # open_clip zero-initializes each bottleneck's last batch norm: the branch is silent, its LoRA gets no gradient (and we say so)
+    with pytest.warns(UserWarning, match=r'LoRA in 16 residual branches \(layer1\.0, \.\.\.\) receives no gradient'):
+        silent = CLIPProjector(clip, digits.classes, rank=2, targets=RESNET_TARGETS, **one).bind(meta)
+    g = lora_grads(silent, x)
+    assert all(v == 0 for n, v in g.items() if '.layer1.0.conv' in n) and g[next(n for n in g if '.visual.conv1.' in n)] > 0
+    with torch.no_grad():                     # a trained tower's batch norms are not zero: set them as one would have them
+        for n, p in model.visual.named_parameters():
+            if n.endswith('bn3.weight'): p.fill_(1.0)
+    proj = CLIPProjector(clip, digits.classes, rank=2, head_rank=2, targets=RESNET_TARGETS, **one).bind(meta)
+    assert proj.silenced == []
+    convs = {n: m for n, m in model.visual.named_modules() if isinstance(m, torch.nn.Conv2d)}
+    assert len(convs) == 55 and all(re.fullmatch(RESNET_TARGETS, f'visual.{n}') for n in convs)
+    g = lora_grads(proj, x)
+    assert len(g) == 2 * (55 + 1) and all('lora_' in n for n in g)        # A and B of every convolution and of the head
+    zero = [n for n, v in g.items() if not v > 0]
+    assert zero == [], zero[:5]
+    # only the LoRA matrices are stored: r x in x k x k (A) + out x r (B) per convolution, r x (in + out) for the head
+    want = sum(2 * m.in_channels * m.kernel_size[0] * m.kernel_size[1] + m.out_channels * 2 for m in convs.values()) + 2 * (1024 + 10)
+    assert proj.n_stored() == want and all('lora_' in k for k in proj.stored_state())
+    f = save_projector(proj, tmp_path / 'rn50') / 'adapter_model.safetensors'
+    assert f.stat().st_size < want * 4 + 50_000 < sum(p.numel() for p in model.visual.parameters()) * 4 / 10
