@@ -39,6 +39,10 @@ def mtt_runs(d):
         callbacks = [H.HaBaContrastive()] if cbs == 'adv' else []
         r = distill(s, d, mtt_mod.MTT(**small).use_buffer(buf), steps=8, seed=0, progress=False, callbacks=callbacks)
         out[name] = _summary(s, r, d)
+    if hasattr(H, 'HaBa'):                           # the objective 'haba' with the adversary in its loss (since issue 30)
+        s = init_synset(d, 1, generator=torch.Generator().manual_seed(0), kind='HaBaSet', n_hallucinators=3)
+        r = distill(s, d, H.HaBa(**small).use_buffer(buf), steps=8, seed=0, progress=False)
+        out['haba-objective'] = _summary(s, r, d)
     return out
 
 

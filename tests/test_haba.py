@@ -39,4 +39,34 @@ def test_cli_distill_haba_and_mtt(tmp_path, monkeypatch):
         for f in ('grid.png', 'state.safetensors', 'synset.safetensors'): assert (out / f).exists(), f
     m = json.loads((tmp_path / 'haba' / 'metrics.json').read_text())
     assert 'hallucinators' in m['storage']
+    cfg = m['protocol']['distill']
+    assert cfg['objective'] == 'haba' and cfg['objective_config']['adversary'] == 'sum'        # the adversary runs by default
+    assert cfg['objective_config']['lam_cos'] == 0.1 and cfg['objective_config']['lam_con'] == 0.1
     assert m['random_ipc'] == max(1, m['bytes_total'] // (10 * 64 * 4)) and m['random_ipc'] > 1   # the baseline gets HaBa's bytes
+
+
+def test_adversary_lowers_within_base_similarity_in_a_fixed_probe(tmp_path):
+    """Same seeds, same set, same buffer; only the adversary differs. In a fixed random probe (never trained), the
+    hallucinations of a base end up less alike with the adversary than without it: a little at the authors' weight
+    (lam_cos 0.1: the set's term has about a tenth of the matching loss's gradient), a lot at lam_cos 1.
+    (40 steps to keep the suite short; benchmarks/haba_adversary.py runs the same settings for 300.)"""
+    import torch
+    import dd_nb.haba as H
+    from dd_nb.data import load_dataset
+    from dd_nb.synset import init_synset
+    from dd_nb.distill import distill
+    from dd_nb.mtt import expert_buffer, small_image_kwargs
+    from dd_nb.nets import make_net
+    n = torch.get_num_threads(); torch.set_num_threads(1)
+    try:
+        d = load_dataset('digits')
+        buf = expert_buffer(d, n_experts=3, epochs=6, depth=2, progress=False, root=tmp_path)
+        probe = make_net('convnet', d, torch.Generator().manual_seed(7), **small_image_kwargs(d))
+        sim = {}
+        for name, kw in (('none', dict(adversary='none')), ('sum', {}), ('sum_cos1', dict(lam_cos=1.0))):
+            syn = init_synset(d, 1, generator=torch.Generator().manual_seed(100), kind='HaBaSet', n_hallucinators=5)
+            distill(syn, d, H.HaBa(n_experts=3, buffer_epochs=6, syn_steps=5, **kw).use_buffer(buf), steps=40, seed=0, progress=False)
+            sim[name] = H.within_base_similarity(H.hallucination_similarity(syn, probe, torch.arange(10)), 5)
+    finally: torch.set_num_threads(n)
+    assert sim['sum'] < sim['none'] - 0.002, sim          # the default (authors' weight): lower, by a little
+    assert sim['sum_cos1'] < sim['none'] - 0.05, sim      # ten times the weight: clearly lower
