@@ -5,7 +5,7 @@ __version__ = "0.1.0"
 # (`dd_nb.distill.METHODS`) imports every method module below the first time it is read; each registers its methods
 # with `register_method`, so `distill(syn, data, 'datadam')` and the `dd-nb` command know every method after
 # `import dd_nb` alone. A new method module adds its name to this one line:
-METHOD_MODULES = ('distill', 'mtt', 'datadam', 'haba', 'gold')
+METHOD_MODULES = ('distill', 'mtt', 'dc', 'datadam', 'haba', 'gold')
 
 def load_methods():
     "Import every method module in `METHOD_MODULES` (each registers its methods); cheap after the first call."
