@@ -1,0 +1,67 @@
+"""BiLP's headline on DC: DC distilled from the easiest 10 % of every class (loss criterion) vs from the full pool.
+
+Digits, IPC 1, DC (`dd_nb.dc`, matching networks of depth 2, image lr 0.1) with --batch-real real images per class,
+init from random real images of the (pruned) pool, --steps steps; the set is also evaluated "early", at each step
+in --early (a snapshot of the same run). Scores: `loss_scores(digits)` ('early' loss of a width-32 ConvNet after 3
+epochs, seed 0), exactly the scores of the DM curves in 12_gold. Evaluation: 5 ConvNets x 300 epochs, DSA, final
+epoch, test split (the 12_gold protocol). Seeds: pruning (random), init, distillation and evaluation.
+Resumable: rows already in the results file are kept.
+
+    DD_NB_DATA=... python benchmarks/gold_dc_digits.py --pools full,easy --seeds 0,1,2 --steps 100 --early 20 --batch-real 32
+Writes benchmarks/results/gold_dc_digits.json.
+"""
+import argparse, json, os
+from pathlib import Path
+import torch
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--dataset', default='digits')
+    ap.add_argument('--pools', default='full,easy', help='comma-separated: full, easy, random, hard (pruned pools keep --keep)')
+    ap.add_argument('--keep', type=float, default=0.1)
+    ap.add_argument('--seeds', default='0,1,2')
+    ap.add_argument('--steps', type=int, default=100)
+    ap.add_argument('--early', default='20', help='comma-separated earlier steps also evaluated (snapshots of the same run)')
+    ap.add_argument('--batch-real', type=int, default=32)
+    ap.add_argument('--eval-models', type=int, default=5)
+    ap.add_argument('--eval-epochs', type=int, default=300)
+    ap.add_argument('--threads', type=int, default=1)
+    ap.add_argument('--out', default=None)
+    a = ap.parse_args(argv)
+    torch.set_num_threads(a.threads)
+    from dd_nb.data import load_dataset
+    from dd_nb.gold import loss_scores, prune
+    from dd_nb.synset import init_synset
+    from dd_nb.distill import distill, Snapshots
+    from dd_nb.train import evaluate
+    from dd_nb.core import machine_info
+    data = load_dataset(a.dataset)
+    scores = loss_scores(data)
+    out = Path(a.out or Path(__file__).parent / 'results' / f'gold_dc_{a.dataset}.json')
+    doc = json.loads(out.read_text()) if out.exists() else dict(benchmark='gold_dc', rows=[])
+    done = {(r['pool'], r['keep'], r['seed'], r['run_steps'], r['batch_real']) for r in doc['rows'] if r['steps'] == r['run_steps']}
+    early = [int(s) for s in a.early.split(',') if s]
+    for s in map(int, a.seeds.split(',')):
+        for pool_name in a.pools.split(','):
+            keep = 1.0 if pool_name == 'full' else a.keep
+            if (pool_name, keep, s, a.steps, a.batch_real) in done: continue
+            pool = data if pool_name == 'full' else prune(data, scores, keep, pool_name, seed=s)
+            syn = init_synset(pool, 1, generator=torch.Generator().manual_seed(100 + s))
+            snaps = Snapshots(every=min(early) if early else a.steps)
+            run = distill(syn, pool, 'dc', steps=a.steps, seed=s, batch_real=a.batch_real, callbacks=[snaps], progress=False)
+            for st in early + [a.steps]:
+                imgs = snaps.images[snaps.steps.index(st)]
+                res = evaluate((imgs, syn.classes), data, n_models=a.eval_models, epochs=a.eval_epochs, seed=s)
+                doc['rows'].append(dict(pool=pool_name, keep=keep, seed=s, steps=st, run_steps=a.steps, batch_real=a.batch_real,
+                                        n_kept=len(pool.y_train), accuracies=res.accuracies, mean=res.mean, std=res.std,
+                                        distill_seconds=run.seconds * st / a.steps, objective_config=run.config['objective_config'],
+                                        lrs=run.config['lrs'], protocol=res.protocol, init_seed=100 + s,
+                                        scores="loss_scores(digits): 'early' loss, width-32 ConvNet, 3 epochs, seed 0"))
+                print(f"{pool_name} keep {keep:g} seed {s} step {st}: {res.mean:.1f} ± {res.std:.1f}", flush=True)
+            doc['machine'] = machine_info()
+            tmp = out.with_suffix('.json.tmp'); tmp.write_text(json.dumps(doc, indent=1)); os.replace(tmp, out)
+
+
+if __name__ == '__main__':
+    main()
