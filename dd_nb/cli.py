@@ -128,6 +128,8 @@ def _label_args(p, flags=('--labels', '--label-source')):   # `evaluate` has --l
                    "ViT-B-32.pt), used instead of open_clip's download")
     p.add_argument('--teacher-epochs', type=int, default=50, help='epochs of the teacher behind --labels teacher|projector (default 50)')
     p.add_argument('--projector-steps', type=int, default=1000, help='fitting steps of the projector (default 1000)')
+    p.add_argument('--projector-teachers', default='final', help="what the projector is fitted to: final (the teacher) or weak (its "
+                   "checkpoints at epochs 1, 2, 5, 10, 20 and the last, in turn); final is the default, better on the validation split")
     p.add_argument('--refine-steps', type=int, default=None, metavar='N',
                    help="HeLlO's image update with --labels projector: N steps refining the set's images toward projector-teacher agreement "
                         "before evaluation, the same N for the random baseline (default: 13_hello's REFINE_STEPS, chosen on the validation "
@@ -204,6 +206,7 @@ def _check_args(args):
         need('teacher_epochs', lambda v: v >= 1, 'must be at least 1 epoch')
         need('projector_steps', lambda v: v >= 1, 'must be at least 1 step')
         need('refine_steps', lambda v: v >= 0, 'must be 0 or more image-update steps')
+        check_choice(getattr(args, 'projector_teachers', 'final'), ('final', 'weak'), 'projector teachers')
         if args.refine_steps and args.label_source != 'projector':
             raise ValueError(f"--refine-steps {args.refine_steps}: the image update refines toward the projector's agreement with the teacher, "
                              f"so it needs --labels projector (not {args.label_source})")
@@ -229,7 +232,7 @@ def _check_args(args):
 # %% ../nbs/20_cli.ipynb #152b89c2
 SET_SETTINGS = ('method', 'kind', 'dataset', 'ipc', 'seed', 'init', 'lr', 'options', 'keep', 'data')
 EVAL_SETTINGS = ('eval_model', 'eval_models', 'eval_epochs', 'protocol', 'random_seeds', 'label_source', 'clip', 'clip_weights',
-                 'teacher_epochs', 'projector_steps', 'refine_steps', 'no_eval')
+                 'teacher_epochs', 'projector_steps', 'projector_teachers', 'refine_steps', 'no_eval')
 RUN_FILES = ('checkpoint.pt', 'state.safetensors', 'synset.safetensors', 'grid.png', 'metrics.json', 'teacher.safetensors', 'projector')
 
 def _jsonable(obj): return json.loads(json.dumps(obj, default=str))
@@ -309,7 +312,8 @@ def attach_labels(synset, data, args, log=print) -> dict:
     log(f'label source: {args.label_source} (trained once per dataset and seed, then loaded from the data root\'s cache)')
     lab, student, info = hello.label_source(args.label_source, data, synset.ipc, seed=args.seed, clip=args.clip, teacher_epochs=args.teacher_epochs,
                                             projector_steps=args.projector_steps, refine_steps=getattr(args, 'refine_steps', 0) or 0,
-                                            clip_weights=getattr(args, 'clip_weights', None), progress=not args.quiet)
+                                            clip_weights=getattr(args, 'clip_weights', None), teachers=getattr(args, 'projector_teachers', 'final'),
+                                            progress=not args.quiet)
     synset.labeler = lab
     t = info['teacher']
     log(f"teacher: {t['params']:,} parameters, {t['val_acc']:.1f} % on the validation split ({t['cache'].split(':')[0]})")

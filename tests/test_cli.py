@@ -320,4 +320,6 @@ def test_refine_steps_checked_before_any_work(tmp_path, dd_here, monkeypatch):
         dd_here('distill', 'dm', '--labels', 'projector', '--refine-steps', '-1', '--out', tmp_path / 'b')
     with pytest.raises(ValueError, match='refines stored pixels, and haba makes a'):
         dd_here('distill', 'haba', '--labels', 'projector', '--refine-steps', '5', '--out', tmp_path / 'c')
-    assert not (tmp_path / 'root').exists() and not any((tmp_path / d).exists() for d in 'abc')
+    with pytest.raises(ValueError, match="unknown projector teachers 'best'; choose one of: final, weak"):
+        dd_here('distill', 'dm', '--labels', 'projector', '--projector-teachers', 'best', '--out', tmp_path / 'd')
+    assert not (tmp_path / 'root').exists() and not any((tmp_path / d).exists() for d in 'abcd')

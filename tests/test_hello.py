@@ -91,3 +91,31 @@ def test_rn50_lora_every_parameter_gets_a_gradient(digits, tmp_path):
     assert proj.n_stored() == want and all('lora_' in k for k in proj.stored_state())
     f = save_projector(proj, tmp_path / 'rn50') / 'adapter_model.safetensors'
     assert f.stat().st_size < want * 4 + 50_000 < sum(p.numel() for p in model.visual.parameters()) * 4 / 10
+
+
+def test_weak_teacher_targets_are_one_checkpoints_stored_labels(digits, tmp_path, monkeypatch):
+    "Issue 25: fitting to weak teachers uses, at each step, exactly the labels one checkpoint gives (what its students would store)."
+    from dd_nb.nets import make_net
+    from dd_nb.synset import as_labeler
+    from dd_nb.hello import WeakTeachers, fit_target, cached_weak_teachers, cached_teacher
+    meta, x = dataset_meta(digits), digits.x_train[:16]
+    nets = [make_net('convnet', digits, torch.Generator().manual_seed(s)).eval() for s in range(3)]
+    wt = as_labeler(WeakTeachers(nets)).bind(meta)
+    for step in range(1, 7):
+        t, k = fit_target(wt, x, step)
+        assert k == (step - 1) % 3
+        st = StoredLabels(nets[k], 'fp32').bind(meta)
+        with torch.no_grad(): stored = st(x)
+        st.start_replay()
+        with torch.no_grad(): assert torch.equal(t, st(x).softmax(-1)) and torch.equal(t, stored.softmax(-1))
+    with torch.no_grad(): assert not torch.allclose(fit_target(wt, x, 1)[0], wt(x).softmax(-1))   # a checkpoint's labels, not their mean
+    t, k = fit_target(as_labeler(nets[0]).bind(meta), x, 5)
+    assert k is None and torch.equal(t, nets[0](x).softmax(-1).detach())
+    # the weak teachers come from the cached teacher's own run: its last checkpoint is that teacher, weight for weight
+    monkeypatch.setenv('DD_NB_DATA', str(tmp_path))
+    weak, info = cached_weak_teachers(digits, epochs=2, checkpoints=(1,))
+    final, _ = cached_teacher(digits, epochs=2)
+    assert info['epochs'] == [1, 2] and len(weak.models) == 2
+    assert all(torch.equal(a, b) for a, b in zip(weak.models[-1].state_dict().values(), final.state_dict().values()))
+    again, info2 = cached_weak_teachers(digits, epochs=2, checkpoints=(1,))
+    assert info2['cache'].startswith('hit') and all(torch.equal(a, b) for a, b in zip(again.state_dict().values(), weak.state_dict().values()))
