@@ -5,6 +5,7 @@
 # %% ../nbs/12_gold.ipynb #366f068f
 from __future__ import annotations
 import json, math, time
+from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import torch
@@ -17,9 +18,10 @@ from .distill import DM, class_means, distill, register_method
 from .train import evaluate, combine
 
 # %% auto #0
-__all__ = ['SCORE_WHEN', 'ORDERS', 'KEEP_FORMAT', 'per_sample_loss', 'loss_history', 'loss_scores', 'keep_counts', 'prune',
-           'save_keep', 'load_keep', 'plot_score_hist', 'show_kept', 'prune_explorer', 'causal_effects',
-           'causal_scores', 'DMCausal', 'prune_distill_eval', 'pruning_curves', 'curve_table', 'plot_pruning_curves']
+__all__ = ['SCORE_WHEN', 'ORDERS', 'KEEP_FORMAT', 'PRUNE_SCORES', 'per_sample_loss', 'loss_history', 'loss_scores', 'keep_counts',
+           'prune', 'save_keep', 'load_keep', 'plot_score_hist', 'show_kept', 'prune_explorer', 'causal_effects',
+           'causal_scores', 'DMCausal', 'prune_distill_eval', 'pruning_curves', 'curve_table', 'plot_pruning_curves',
+           'montecarlo_scores', 'PruneScore', 'prune_scores']
 
 # %% ../nbs/12_gold.ipynb #cc4269f8
 SCORE_WHEN = ('early', 'final')
@@ -391,3 +393,58 @@ def plot_pruning_curves(rows:list, ax=None, title:str=None, baseline=None):
     ax.set_xscale('log'); ax.set_xlabel('fraction of real training data kept (per class)'); ax.set_ylabel('test accuracy (%)')
     ax.legend(fontsize=8); ax.set_title(title or 'pruning curves')
     return ax
+
+# %% ../nbs/12_gold.ipynb #dc5e0a04
+def montecarlo_scores(data:DDData, n_subsets:int=200,
+                      per_class:int=5,          # real images per class in each random subset
+                      ipc:int=1, objective='dm', steps:int=10, n_models:int=1, epochs:int=50,
+                      seed:int=0, progress:bool=False, objective_kwargs:dict=None,
+                      return_runs:bool=False):
+    "Monte-Carlo utility (N,): each sample's mean validation accuracy of sets distilled from random subsets that contain it."
+    for n, v in (('n_subsets', n_subsets), ('per_class', per_class), ('steps', steps)):
+        if not isinstance(v, int) or isinstance(v, bool) or v < (0 if n == 'steps' else 1): raise ValueError(f"{n}={v!r} must be a positive integer")
+    if per_class > int(data.class_counts.min()):
+        raise ValueError(f"per_class={per_class} is larger than the smallest class ({int(data.class_counts.min())} images)")
+    g = torch.Generator().manual_seed(seed)
+    n = len(data.y_train)
+    total, count, runs = torch.zeros(n, dtype=torch.float64), torch.zeros(n, dtype=torch.float64), []
+    from tqdm.auto import tqdm
+    for k in tqdm(range(n_subsets), desc='Monte-Carlo subsets', disable=not progress):
+        pos = data.sample_per_class(per_class, g).flatten().sort().values
+        pool = data.with_train(pos, note=f'Monte-Carlo subset {k}')
+        s = int(torch.randint(0, 2**31 - 1, (1,), generator=g))
+        syn = init_synset(pool, ipc, generator=torch.Generator().manual_seed(s))
+        if steps: distill(syn, pool, objective, steps=steps, seed=s, progress=False, **{'batch_real': per_class, **(objective_kwargs or {})})
+        acc = evaluate(syn, data, n_models=n_models, epochs=epochs, seed=s, split='val').mean
+        total[pos] += acc; count[pos] += 1
+        runs.append(dict(positions=pos.tolist(), accuracy=acc))
+    overall = float(np.mean([r['accuracy'] for r in runs]))
+    scores = torch.where(count > 0, total / count.clamp_min(1), torch.full_like(total, overall))   # never drawn: the overall mean
+    return (scores.float(), runs) if return_runs else scores.float()
+
+# %% ../nbs/12_gold.ipynb #dc5e0a10
+@dataclass
+class PruneScore:
+    "A per-sample score the command line can prune by: how to compute it, the order that keeps the useful samples, one line of help."
+    fn: object           # (data, seed, epochs) -> scores (N,)
+    order: str           # `prune` order recommended for it (`ORDERS`)
+    help: str
+
+PRUNE_SCORES = {
+    'loss-early': PruneScore(lambda data, seed=0, epochs=None: loss_scores(data, epochs=epochs or 3, when='early', seed=seed), 'easy',
+                             "mean cross-entropy of a width-32 ConvNet over its first epochs (default 3; BiLP's LossInit); keep the easy"),
+    'loss-converged': PruneScore(lambda data, seed=0, epochs=None: loss_scores(data, epochs=epochs or 10, when='final', seed=seed), 'easy',
+                                 "cross-entropy after the scorer's last epoch (default 10; BiLP's LossConverge); keep the easy"),
+    'causal': PruneScore(lambda data, seed=0, epochs=None: causal_scores(data, n_nets=epochs or 5, seed=seed), 'band',
+                         "norm of the causal effect on a DM-style gradient, mean over random nets (epochs = nets, default 5); keep the middle band"),
+    'montecarlo': PruneScore(lambda data, seed=0, epochs=None: montecarlo_scores(data, n_subsets=epochs or 200, seed=seed), 'hard',
+                             "Monte-Carlo utility: mean validation accuracy of DM sets distilled from random subsets holding the sample "
+                             "(epochs = subsets, default 200); keep the high (order 'hard')"),
+}
+
+def prune_scores(name:str, data:DDData, seed:int=0, epochs:int=None) -> torch.Tensor:
+    "Per-sample scores (N,) of `data`'s training split by the registered score `name` (see `PRUNE_SCORES`)."
+    check_choice(name, PRUNE_SCORES, 'prune score')
+    if epochs is not None and (not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 1):
+        raise ValueError(f"epochs={epochs!r} must be a positive integer (or None for the score's default)")
+    return PRUNE_SCORES[name].fn(data, seed=seed, epochs=epochs)
