@@ -8,7 +8,8 @@ MTT and random real images at the same bytes. One row per (budget, method, seed)
 
 Budgets: 'pixel5' = 1 base/class + 5 per-pixel hallucinators (the authors' layout, `dd-nb distill haba`'s default),
 8,040 bytes, pixel IPC 3 (7,680 bytes) for MTT and random; 'channel10' = 1 base/class + 10 per-channel
-hallucinators, exactly 5,120 bytes = pixel IPC 2. Distillation: MTT with the command line's buffer (10 experts x 15
+hallucinators, exactly 5,120 bytes = pixel IPC 2; 'channel10_b2' and 'channel10_b3' = 2 and 3 bases per class + 10
+per-channel hallucinators, exactly 7,680 and 10,240 bytes = pixel IPC 3 and 4 (accuracy against bytes). Distillation: MTT with the command line's buffer (10 experts x 15
 epochs, depth 2), `syn_steps` student steps (10 here to fit the CPU; the recipe's 20), HaBa with 10 images per student
 step (batch_syn 10, the command line's default for haba), MTT with all its images; lrs as validated (images and
 bases 10, hallucinators 1). Evaluation: 5 ConvNets x 300 epochs ('dd_nb' protocol), fixed lr 0.01, final epoch, on the
@@ -25,7 +26,9 @@ from dd_nb.mtt import MTT, expert_buffer
 from dd_nb.train import evaluate, random_baseline
 
 OUT = Path(__file__).parent / 'results' / 'haba_ablation.jsonl'
-BUDGETS = {'pixel5': dict(n_hallucinators=5, affine='pixel', pixel_ipc=3), 'channel10': dict(n_hallucinators=10, affine='channel', pixel_ipc=2)}
+BUDGETS = {'pixel5': dict(n_hallucinators=5, affine='pixel', pixel_ipc=3), 'channel10': dict(n_hallucinators=10, affine='channel', pixel_ipc=2),
+           'channel10_b2': dict(bases=2, n_hallucinators=10, affine='channel', pixel_ipc=3),   # 7,680 bytes, for accuracy against bytes
+           'channel10_b3': dict(bases=3, n_hallucinators=10, affine='channel', pixel_ipc=4)}   # 10,240 bytes
 METHODS = {'haba_sum': dict(adversary='sum'), 'haba_none': dict(adversary='none'), 'haba_random_mode': dict(adversary='sum', mode='random'),
            'mtt': None, 'random': None}
 
@@ -55,7 +58,7 @@ def main():
                         obj = MTT(syn_steps=a.syn_steps)
                     else:
                         opts = dict(METHODS[method]); mode = opts.pop('mode', 'all')
-                        syn = init_synset(d, 1, generator=torch.Generator().manual_seed(100 + seed), kind='HaBaSet',
+                        syn = init_synset(d, b.get('bases', 1), generator=torch.Generator().manual_seed(100 + seed), kind='HaBaSet',
                                           n_hallucinators=b['n_hallucinators'], affine=b['affine'], mode=mode)
                         obj = H.HaBa(syn_steps=a.syn_steps, batch_syn=10, **opts)     # the command line's default for haba
                     run = distill(syn, d, obj.use_buffer(buf), steps=a.steps, seed=seed, progress=False)
