@@ -21,13 +21,13 @@ from .train import evaluate, combine, accuracy, EvalResult, data_spec
 # %% auto #0
 __all__ = ['QUICK_TEACHER', 'OPENAI_MEAN', 'OPENAI_STD', 'STAND_IN_CONFIG', 'WEIGHTS_DIR', 'PROMPTS', 'DIGIT_NAMES',
            'VIT_TARGETS', 'RESNET_TARGETS', 'LABEL_STORES', 'LABEL_SOURCES', 'ONLINE_RECIPES', 'REFINE_STEPS',
-           'LABELS_RECIPE', 'soft_label_bytes', 'lora_params', 'TeacherRun', 'train_teacher', 'WeakTeachers',
-           'dsa_views', 'with_labels', 'recipe_study', 'recipe_grid', 'CLIPBundle', 'stand_in_clip', 'load_clip',
-           'class_names', 'text_head', 'CLIPProjector', 'lora_grads', 'save_projector', 'load_projector', 'label_error',
-           'fit_projector', 'plot_fit', 'confusion', 'plot_confusions', 'StoredLabels', 'update_images',
-           'label_explorer', 'label_bytes_table', 'crossover', 'online_recipe', 'save_module', 'cached_teacher',
-           'parse_clip', 'clip_for', 'cached_projector', 'label_source', 'module_digest', 'ImageUpdate',
-           'refined_baseline']
+           'LABELS_RECIPE', 'WEAK_EPOCHS', 'TEACHERS', 'soft_label_bytes', 'lora_params', 'TeacherRun', 'train_teacher',
+           'WeakTeachers', 'dsa_views', 'with_labels', 'recipe_study', 'recipe_grid', 'CLIPBundle', 'stand_in_clip',
+           'load_clip', 'class_names', 'text_head', 'CLIPProjector', 'lora_grads', 'save_projector', 'load_projector',
+           'label_error', 'fit_target', 'fit_projector', 'plot_fit', 'confusion', 'plot_confusions', 'StoredLabels',
+           'update_images', 'label_explorer', 'label_bytes_table', 'crossover', 'online_recipe', 'save_module',
+           'cached_teacher', 'cached_weak_teachers', 'parse_clip', 'clip_for', 'cached_projector', 'label_source',
+           'module_digest', 'ImageUpdate', 'refined_baseline']
 
 # %% ../nbs/13_hello.ipynb #22e014de
 def soft_label_bytes(n_images:int, n_classes:int, epochs:int=300,
@@ -326,11 +326,20 @@ def label_error(labeler, teacher, x, batch_size:int=1024) -> dict:
     return dict(kl=kl / n, agree=100 * agree / n, mse=mse / n)
 
 # %% ../nbs/13_hello.ipynb #46286e83
+def fit_target(teacher, x, step:int) -> tuple:
+    "(target probabilities, checkpoint) of fitting step `step` (from 1): `WeakTeachers` give their checkpoints' labels in turn (checkpoint (step - 1) % K, the labels students of that epoch would store), any other teacher its own (checkpoint None)."
+    m = teacher.module if isinstance(teacher, ModuleLabeler) else teacher
+    with torch.no_grad():
+        if isinstance(m, WeakTeachers):
+            k = (step - 1) % len(m.models)
+            return m.models[k](x).softmax(-1), k
+        return teacher(x).softmax(-1), None
+
 def fit_projector(proj:CLIPProjector, data:DDData, teacher, steps:int=300, lr:float=3e-3, lam:float=0.1, batch_size:int=128,
                   dsa:str='color_crop_cutout_flip_scale_rotate', eval_every:int=50,
                   eval_x=None,            # images the label error is recorded on (default: 5 DSA views of the validation split)
                   seed:int=0, progress:bool=False) -> list:
-    "Fit the projector's LoRA matrices: MSE to the teacher's probabilities + lam x CE to the hard labels; returns the label-error history."
+    "Fit the projector's LoRA matrices: MSE to the teacher's probabilities (`fit_target`: weak teachers in turn) + lam x CE to the hard labels; returns the label-error history."
     teacher = as_labeler(teacher).bind(dataset_meta(data)).eval()
     proj.bind(dataset_meta(data))
     g = torch.Generator().manual_seed(seed); aug = DSA(dsa) if dsa else None
@@ -344,7 +353,7 @@ def fit_projector(proj:CLIPProjector, data:DDData, teacher, steps:int=300, lr:fl
         idx = torch.randint(0, n, (batch_size,), generator=g).to(data.device)
         x, y = data.x_train[idx], data.y_train[idx]
         if aug is not None: x = aug(x, g)
-        with torch.no_grad(): t = teacher(x).softmax(-1)
+        t, _ = fit_target(teacher, x, step)
         logits = proj(x)
         loss = (logits.softmax(-1) - t).square().sum(-1).mean() + lam * F.cross_entropy(logits, y)
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
@@ -528,6 +537,31 @@ def cached_teacher(data:DDData, epochs:int=50, seed:int=0,
     # torchrun ranks or test workers asking at once: one trains, the others wait and load
     return compute_once(path, lambda: path.exists() and meta.exists(), hit, make)[0]
 
+WEAK_EPOCHS = (1, 2, 5, 10, 20)   # checkpoints kept besides the final epoch: the weak teachers
+TEACHERS = ('final', 'weak')      # what the projector is fitted to: the final teacher, or the checkpoints in turn
+
+def cached_weak_teachers(data:DDData, epochs:int=50, seed:int=0, checkpoints=WEAK_EPOCHS, cache:bool=True, progress:bool=False) -> tuple:
+    "(`WeakTeachers` of the checkpoints at `checkpoints` and the final epoch, info): one `train_teacher` run with `cached_teacher`'s recipe and seed."
+    from safetensors.torch import load_file
+    eps = sorted({int(c) for c in checkpoints if 0 < c < epochs} | {epochs})
+    key = _labels_key(data, kind='weak teachers', epochs=epochs, seed=seed, checkpoints=eps)
+    path = data_root()/'cache'/'teachers'/f'{data.name}-weak-{key}.safetensors'; meta = path.with_suffix('.json')
+    def shell(): return WeakTeachers([make_net('convnet', data, torch.Generator().manual_seed(seed)) for _ in eps])
+    def hit():
+        wt = shell(); wt.load_state_dict(load_file(str(path), device=str(data.device)))
+        return wt.eval(), json.loads(meta.read_text()) | dict(cache=f'hit: {path}')
+    def train():
+        run = train_teacher(data, epochs=epochs, seed=seed, checkpoints=tuple(eps), progress=progress)
+        return run.weak(eps).eval(), dict(key=key, protocol=run.protocol, epochs=eps, val_acc=run.val_acc[epochs], seconds=round(run.seconds, 1),
+                                          checkpoint_val_acc={str(e): a for e, a in run.val_acc.items()},
+                                          params=sum(p.numel() for p in run.model.parameters()))
+    def make():
+        wt, info = train()
+        save_module(wt, path); atomic_write(meta, lambda tmp: Path(tmp).write_text(json.dumps(info, indent=1)))
+        return wt, info | dict(cache=f'stored: {path}')
+    if not cache: return train()
+    return compute_once(path, lambda: path.exists() and meta.exists(), hit, make)[0]
+
 def parse_clip(name:str) -> tuple|None:
     "None for 'stand-in', else (MODEL, PRETRAINED) from 'MODEL:PRETRAINED'; anything else fails, naming the two forms (no loading)."
     if name == 'stand-in': return None
@@ -574,9 +608,10 @@ def label_source(name:str,                 # one of `LABEL_SOURCES`
                  seed:int=0, clip:str='stand-in', teacher_epochs:int=50, projector_steps:int=1000,
                  refine_steps:int=0,       # HeLlO's image update: steps of `update_images` (0 = none; `REFINE_STEPS` is the chosen default)
                  clip_weights=None,        # a local CLIP weights file (see `clip_for`)
+                 teachers:str='final',     # the projector is fitted to: 'final' teacher, or 'weak' (its checkpoints in turn, `WEAK_EPOCHS`)
                  cache:bool=True, progress:bool=False) -> tuple:
     "(labeler or None, student settings for `evaluate`, description) of label source `name` for a set of `ipc` images per class; with `refine_steps`, description['update'] is the `ImageUpdate` to apply to the set and its baseline."
-    check_choice(name, LABEL_SOURCES, 'label source')
+    check_choice(name, LABEL_SOURCES, 'label source'); check_choice(teachers, TEACHERS, 'teachers')
     if not isinstance(refine_steps, int) or refine_steps < 0: raise ValueError(f'refine_steps {refine_steps!r}: must be 0 or a positive integer')
     if refine_steps and name != 'projector':
         raise ValueError(f"refine_steps {refine_steps}: the image update refines toward the projector's agreement with the teacher, so it needs "
@@ -584,8 +619,12 @@ def label_source(name:str,                 # one of `LABEL_SOURCES`
     if name == 'hard': return None, {}, dict(labels='hard')
     teacher, tinfo = cached_teacher(data, teacher_epochs, seed, cache, progress)
     if name == 'teacher': return ModuleLabeler(teacher), online_recipe(ipc), dict(labels='teacher', teacher=tinfo)
-    proj, pinfo = cached_projector(data, teacher, tinfo['key'], clip, projector_steps, seed, cache, progress, clip_weights)
-    info = dict(labels='projector', teacher=tinfo, projector=pinfo, refine_steps=refine_steps)
+    fit_to, fkey = teacher, tinfo['key']
+    if teachers == 'weak':
+        fit_to, winfo = cached_weak_teachers(data, teacher_epochs, seed, cache=cache, progress=progress); fkey = winfo['key']
+    proj, pinfo = cached_projector(data, fit_to, fkey, clip, projector_steps, seed, cache, progress, clip_weights)
+    info = dict(labels='projector', teacher=tinfo, projector=pinfo, refine_steps=refine_steps, teachers=teachers)
+    if teachers == 'weak': info['weak_teachers'] = winfo
     if refine_steps: info['update'] = ImageUpdate(proj, teacher, steps=refine_steps, seed=seed)
     return proj, online_recipe(ipc), info
 
@@ -615,7 +654,7 @@ class ImageUpdate:
                     projector=module_digest(self.projector), teacher=module_digest(self.teacher))
     def __call__(self, syn, progress:bool=False) -> dict:
         "Refine `syn`'s images in place; returns bytes and the projector-teacher label error before and after (5 fixed DSA views)."
-        from .synset import PixelSet
+        from dd_nb.synset import PixelSet
         if type(syn) is not PixelSet:
             raise ValueError(f"the image update refines stored pixels: a {type(syn).__name__} stores something else; use a PixelSet or refine steps 0")
         meta = syn.meta; self.projector.bind(meta)
@@ -632,7 +671,7 @@ def refined_baseline(data:DDData, ipc:int, update:ImageUpdate, seeds=(0, 1, 2),
                      evaluator=None,    # evaluates each subset: default `evaluate` (the CLI passes 06_distributed's)
                      labeler=None, **eval_kwargs) -> EvalResult:
     "`random_baseline`'s subsets (seed 1000 + s, models seeded by s), each refined by `update` before evaluation; not cached."
-    from .train import random_subset
+    from dd_nb.train import random_subset
     res, logs = [], []
     for s in seeds:
         sub = random_subset(data, ipc, torch.Generator().manual_seed(1000 + s)); sub.labeler = labeler
