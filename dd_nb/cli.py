@@ -438,7 +438,9 @@ def cmd_distill(args, log=print):
     # the label source first: with --refine-steps its image update changes the images, and the refined ones are what the folder
     # stores (checkpoint.pt keeps the distilled images, so a re-evaluation refines them again, with its own settings)
     labels = attach_labels(synset, data, args, log)
+    labeler, synset.labeler = synset.labeler, None     # the set's files hold the images (refined) and their own labels; the labeler is saved beside
     if is_main(): synset.export(out/'synset.safetensors'); synset.save(out/'state.safetensors'); _save_grid(synset, out/'grid.png', data)
+    synset.labeler = labeler
     scale = _warn_scale(synset, data, run.config['lrs'].get('images'), log)
     if labels and is_main(): save_labeler(synset.labeler, out, args.label_source)
     evaluation = {k: getattr(args, k) for k in EVAL_SETTINGS}

@@ -302,6 +302,8 @@ def test_refine_steps_same_update_same_bytes(tmp_path, dd_here, monkeypatch):
     img = next(k for k in a if 'images' in k)
     assert a[img].shape == b[img].shape and not torch_equal(a[img], b[img])
     # a re-evaluation with another number of steps refines the same distilled set again
+    ev = dd_here('evaluate', tmp_path / 'ref', '--eval-models', '1', '--eval-epochs', '2', '--random-seeds', '1', '--quiet')   # the folder's set loads
+    assert 'random real (IPC 1, equal bytes)' in ev.stdout
     r2 = dd_here(*tiny, '--refine-steps', '0', '--out', tmp_path / 'ref')
     assert 'refine_steps 4 -> 0' in r2.stdout
     assert torch_equal(load_file(str(tmp_path / 'ref' / 'state.safetensors'))[img], a[img])
