@@ -289,10 +289,12 @@ class HaBaContrastive(Callback):
         self.opt.zero_grad(set_to_none=True); terms['adv_loss'].backward(); self.opt.step()
         run.history[-1].update({k: float(v.detach()) for k, v in terms.items()})
 
-    def after_step(self, run):
-        self.set_step(run); self.extractor_step(run)
+    def after_step(self, run): self.set_step(run); self.extractor_step(run)
+
+    def after_checkpoint(self, run):
+        "F and its optimizer beside every checkpoint (by steps, by time or on Ctrl-C), at the checkpoint's step."
         side = self._sidecar(run)
-        if side is not None and (run.step % run.checkpoint_every == 0 or run.step == run.steps):
+        if side is not None:
             atomic_write(side, lambda tmp: torch.save(dict(step=run.step, net=self.net.state_dict(), opt=self.opt.state_dict()), tmp))
 
 
