@@ -9,11 +9,11 @@ from pathlib import Path
 # Nothing heavy at import time: `dd-nb --help` and argument errors answer without torch. Each command imports what it uses.
 
 # %% auto #0
-__all__ = ['RECIPES', 'DATASET_NAMES', 'INIT_NAMES', 'PROTOCOL_NAMES', 'SET_SETTINGS', 'EVAL_SETTINGS', 'RUN_FILES',
-           'parse_options', 'method_options', 'describe_methods', 'build_parser', 'check_clip', 'data_fingerprint',
-           'set_settings', 'setting_differences', 'check_out', 'held_run', 'baseline_ipc', 'attach_labels',
-           'save_labeler', 'cmd_distill', 'read_synthetic', 'cmd_evaluate', 'cmd_prune', 'cmd_datasets', 'cmd_methods',
-           'main']
+__all__ = ['RECIPES', 'DATASET_NAMES', 'INIT_NAMES', 'PROTOCOL_NAMES', 'PRUNE_SCORE_NAMES', 'SET_SETTINGS', 'EVAL_SETTINGS',
+           'RUN_FILES', 'parse_options', 'method_options', 'describe_methods', 'build_parser', 'check_clip',
+           'data_fingerprint', 'set_settings', 'setting_differences', 'check_out', 'held_run', 'baseline_ipc',
+           'attach_labels', 'save_labeler', 'cmd_distill', 'read_synthetic', 'cmd_evaluate', 'cmd_prune',
+           'cmd_datasets', 'cmd_methods', 'main']
 
 # %% ../nbs/20_cli.ipynb #1eac2362
 # Default distillation settings per dataset (a method's own defaults apply to everything else).
@@ -63,6 +63,7 @@ def describe_methods() -> str:
 DATASET_NAMES = ('digits', 'mnist', 'fashion_mnist', 'cifar10', 'cifar100', 'svhn')   # = `data.DATASETS` (tested)
 INIT_NAMES = ('real', 'noise', 'kmeans')                                               # = `synset.INITS` (tested)
 PROTOCOL_NAMES = ('dd_nb', 'dc', 'dsa', 'dm', 'datadam')                               # = `train.PROTOCOLS` (tested)
+PRUNE_SCORE_NAMES = ('loss-early', 'loss-converged', 'causal', 'montecarlo')           # = `gold.PRUNE_SCORES` (tested)
 
 def build_parser():
     p = argparse.ArgumentParser(prog='dd-nb', description='dd_nb: dataset distillation from the command line.')
@@ -106,9 +107,13 @@ def build_parser():
     r = sub.add_parser('prune', help='score real training samples and write a kept-sample file (GoldFromOres)')
     r.add_argument('--dataset', default='digits'); r.add_argument('--data-root', default=None)
     r.add_argument('--keep', type=float, default=0.5, help='fraction kept per class (0 < keep <= 1)')
-    r.add_argument('--order', default='easy', help='easy, hard, random or band')
-    r.add_argument('--epochs', type=int, default=3, help='scorer training epochs')
-    r.add_argument('--when', default='early', help='early (mean loss over epochs) or final')
+    r.add_argument('--score', default=None, help=f"per-sample score, one of: {', '.join(PRUNE_SCORE_NAMES)} (default loss-early; "
+                                                 "`dd_nb.gold.PRUNE_SCORES` says what each computes)")
+    r.add_argument('--order', default=None, help="easy, hard, random or band (default: the score's own: easy for the losses, "
+                                                 "band for causal, hard for montecarlo, whose high scores are the useful samples)")
+    r.add_argument('--epochs', type=int, default=None, help="the score's budget (default: the score's own): scorer epochs for "
+                                                 "loss-early (3) and loss-converged (10), random nets for causal (5), subsets for montecarlo (200)")
+    r.add_argument('--when', default=None, help='early or final: the same as --score loss-early or loss-converged (older spelling)')
     r.add_argument('--seed', type=int, default=0)
     r.add_argument('--out', required=True, help='output folder (scores.safetensors, keep.json)')
     _device_arg(r)
@@ -221,7 +226,13 @@ def _check_args(args):
     need('epochs', lambda v: v >= 1, 'must be at least 1 scorer epoch')
     if getattr(args, 'init', None) is not None: check_choice(args.init, INIT_NAMES, 'init')
     if getattr(args, 'order', None) is not None: check_choice(args.order, ('easy', 'hard', 'random', 'band'), 'order')
-    if getattr(args, 'when', None) is not None: check_choice(args.when, ('early', 'final'), 'when')
+    if args.command == 'prune':
+        if args.when is not None:    # the older spelling of the two loss scores
+            implied = {'early': 'loss-early', 'final': 'loss-converged'}[check_choice(args.when, ('early', 'final'), 'when')]
+            if args.score not in (None, implied):
+                raise ValueError(f"--when {args.when} means --score {implied}, but --score {args.score} was given: pass one of them")
+            args.score = implied
+        args.score = check_choice(args.score or 'loss-early', PRUNE_SCORE_NAMES, 'prune score')
     if getattr(args, 'keep', None) is not None and args.command == 'distill' and not Path(args.keep).is_file():
         raise FileNotFoundError(f"--keep '{args.keep}': no such file (write one with dd-nb prune)")
     args.device = resolve_device(getattr(args, 'device', 'auto'))   # an unavailable device fails here, before any work
@@ -576,16 +587,17 @@ def cmd_prune(args, log=print):
     _check_args(args)
     from dd_nb.core import check_choice
     from dd_nb.data import load_dataset
-    from dd_nb.gold import loss_scores, prune, save_keep
+    from dd_nb.gold import PRUNE_SCORES, prune_scores, prune, save_keep
     from safetensors.torch import save_file
     out = Path(args.out); check_out(out)
     data = load_dataset(check_choice(args.dataset, DATASET_NAMES, 'dataset'), root=args.data_root).to(args.device)
-    scores = loss_scores(data, epochs=args.epochs, when=args.when, seed=args.seed)
-    pruned = prune(data, scores, keep=args.keep, order=args.order, seed=args.seed)
+    order = args.order or PRUNE_SCORES[args.score].order
+    scores = prune_scores(args.score, data, seed=args.seed, epochs=args.epochs)
+    pruned = prune(data, scores, keep=args.keep, order=order, seed=args.seed)
     out.mkdir(parents=True, exist_ok=True)        # made once there is something to write
     save_file({'scores': scores.float().contiguous(), 'train_ids': data.train_ids.contiguous()}, str(out/'scores.safetensors'))
-    save_keep(out/'keep.json', pruned, dataset=args.dataset, keep=args.keep, order=args.order, epochs=args.epochs, when=args.when, seed=args.seed)
-    log(f'kept {len(pruned.y_train)} of {len(data.y_train)} training images ({args.order}, {args.keep:g} per class) -> {out/"keep.json"}')
+    save_keep(out/'keep.json', pruned, dataset=args.dataset, keep=args.keep, score=args.score, order=order, epochs=args.epochs, seed=args.seed)
+    log(f'kept {len(pruned.y_train)} of {len(data.y_train)} training images (score {args.score}, order {order}, {args.keep:g} per class) -> {out/"keep.json"}')
     return dict(kept=len(pruned.y_train), total=len(data.y_train))
 
 def cmd_datasets(args, log=print):

@@ -325,3 +325,13 @@ def test_refine_steps_checked_before_any_work(tmp_path, dd_here, monkeypatch):
     with pytest.raises(ValueError, match="unknown projector teachers 'best'; choose one of: final, weak"):
         dd_here('distill', 'dm', '--labels', 'projector', '--projector-teachers', 'best', '--out', tmp_path / 'd')
     assert not (tmp_path / 'root').exists() and not any((tmp_path / d).exists() for d in 'abcd')
+
+
+@pytest.mark.parametrize('score,order', [('loss-converged', 'easy'), ('causal', 'band'), ('montecarlo', 'hard')])
+def test_prune_every_score(tmp_path, dd_here, score, order):
+    "Each `--score` runs at a tiny budget, keeps the fraction asked of every class and records the score and its own default order."
+    r = dd_here('prune', '--dataset', 'digits', '--score', score, '--keep', '0.1', '--epochs', '1', '--out', str(tmp_path / 'p'))
+    keep = json.loads((tmp_path / 'p' / 'keep.json').read_text())
+    assert (keep['meta']['score'], keep['meta']['order']) == (score, order), keep['meta']
+    assert f'score {score}, order {order}' in r.stdout
+    assert keep['n_kept'] == sum(keep['kept_per_class']) and 0.08 * 1258 <= keep['n_kept'] <= 0.12 * 1258 and min(keep['kept_per_class']) >= 10
