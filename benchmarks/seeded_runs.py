@@ -1,5 +1,6 @@
 """Seeded reference runs of each shipped method (DM, DataDAM fresh and pooled, GoldFromOres scoring and pruning, MTT's
-expert buffer and objective on pixels and on a HaBa set, with and without HaBa's adversary) on
+expert buffer and objective on pixels and on a HaBa set, with and without HaBa's adversary), a teacher and a
+teacher-labelled evaluation (HeLlO's label source), every named evaluation protocol and the random-baseline cache keys, on
 the embedded digits, written to a results file; with --compare, checks a refactor against a stored file.
 
 A refactor of the core must leave these bit-identical (same machine, same thread count):
@@ -46,6 +47,36 @@ def mtt_runs(d):
     return out
 
 
+def teacher_runs(d):
+    "A small teacher (3 epochs, DSA, one-cycle, checkpoint at epoch 1), one student on a random subset it labels online (kd and mse + hard)."
+    try: from dd_nb.labels import train_teacher   # the label-source layer (issue 24), once it exists
+    except ImportError: from dd_nb.hello import train_teacher
+    from dd_nb.train import random_subset
+    t = train_teacher(d, epochs=3, checkpoints=(1,), seed=0)
+    w = lambda m: torch.cat([p.detach().flatten().double() for p in m.parameters()])
+    out = {'teacher': dict(w_sum=float(w(t.model).sum()), w_sq=float(w(t.model).square().sum()), w1_sum=float(w(t.checkpoints[1]).sum()),
+                           val={str(k): v for k, v in t.val_acc.items()}, checkpoints=sorted(t.checkpoints))}
+    for name, kw in [('teacher-eval-kd', dict(temperature=4.0)), ('teacher-eval-mse', dict(online_loss='mse', hard_weight=0.5))]:
+        sub = random_subset(d, 1, torch.Generator().manual_seed(1000)); sub.labeler = t.model
+        e = evaluate(sub, d, n_models=1, epochs=30, lr=0.1, seed=0, **kw)
+        out[name] = dict(acc=e.accuracies, protocol={k: v for k, v in e.protocol.items() if k != 'device'})
+    return out
+
+
+def protocol_runs(d):
+    "Every named evaluation protocol on one random subset (30 epochs, 1 model), and the random-baseline cache keys of a few settings."
+    from dd_nb.train import PROTOCOLS, random_subset, baseline_key
+    out = {}
+    for name in PROTOCOLS:
+        sub = random_subset(d, 1, torch.Generator().manual_seed(1000))
+        e = evaluate(sub, d, n_models=1, epochs=30, seed=0, protocol=name)
+        out[f'protocol-{name}'] = dict(acc=e.accuracies, protocol=e.protocol)
+    keys = [dict(model='convnet', n_models=5, epochs=None, protocol='dd_nb'), dict(model='convnet', n_models=5, epochs=300, protocol='dd_nb'),
+            dict(model='convnet', n_models=5, epochs=None, protocol='dc'), dict(model='mlp', n_models=2, epochs=20, protocol='dm', lr=0.1)]
+    out['baseline-keys'] = [baseline_key(d, 1, (0, 1, 2), kw) for kw in keys]
+    return out
+
+
 def runs():
     torch.set_num_threads(1)
     d = load_dataset('digits')
@@ -58,6 +89,8 @@ def runs():
         e = evaluate(s, d, n_models=2, epochs=30, seed=0)
         out[name] = dict(img_sum=float(x.sum()), img_sq=float(x.square().sum()), last_loss=r.history[-1]['loss'], acc=e.accuracies)
     out.update(mtt_runs(d))
+    out.update(teacher_runs(d))
+    out.update(protocol_runs(d))
     sc = loss_scores(d, epochs=2, seed=0)
     p = prune(d, sc, keep=0.1, order='easy', seed=0)
     out['gold'] = dict(score_sum=float(sc.double().sum()), kept=p.train_ids[:20].tolist(), n=len(p.y_train))
@@ -69,11 +102,13 @@ if __name__ == '__main__':
     ap.add_argument('--out', default=None, help='write the results to this JSON file')
     ap.add_argument('--compare', default=None, help='compare with a JSON file written by --out; exit 1 on any difference')
     a = ap.parse_args()
-    res = runs()
+    res = json.loads(json.dumps(runs()))   # as a file holds it (tuples -> lists, int keys -> strings)
     if a.out: open(a.out, 'w').write(json.dumps(res, indent=1))
     if a.compare:
         ref = {k: v for k, v in json.load(open(a.compare)).items() if not k.startswith('_')}
         bad = [k for k in ref if ref[k] != res.get(k)]
-        for k in ref: print(f"{k:14s} {'identical' if k not in bad else 'DIFFERS'}")
+        for k in ref: print(f"{k:18s} {'identical' if k not in bad else 'DIFFERS'}")
+        new = [k for k in res if k not in ref]
+        if new: print('not in the reference file (not compared):', ', '.join(new))
         sys.exit(1 if bad else 0)
     if not a.out: print(json.dumps(res, indent=1))
