@@ -15,14 +15,14 @@ not reachable from this machine, so they are quoted, not re-checked): random rea
 97.9 ± 0.2 at IPC 1 / 10 / 50, whole training set 99.6 ± 0.0.
 """
 from __future__ import annotations
-import argparse, json, platform, time
-from pathlib import Path
+import argparse, json, time
 import torch
 from dd_nb.data import load_dataset
 from dd_nb.synset import PixelSet, dataset_meta
 from dd_nb.train import evaluate, random_subset, PROTOCOLS
+from dd_nb.results import find_results_dir, describe_machine, format_machine, write_results
 
-RESULTS = Path(__file__).parent / 'results'
+RESULTS = find_results_dir(__file__)
 PUBLISHED = {'mnist': {1: (64.9, 3.5), 10: (95.1, 0.9), 50: (97.9, 0.2), 'whole': (99.6, 0.0)}}
 
 
@@ -34,7 +34,7 @@ def table(res, dataset) -> str:
         p['acc'] += r['accuracies']; p['subsets'] += 1; p['seconds'] += r['seconds']
     pub = PUBLISHED.get(dataset, {})
     lines = [f'**Random real images and the whole training set on {dataset}, by evaluation protocol** (final epoch, test split; '
-             f"{res.get('machine', '')})", '',
+             f"{format_machine(res.get('machine'))})", '',
              '| IPC | protocol | accuracy (%) | subsets, models (pooled) | epochs trained | augmentation | published (DC paper, Table 1) | seconds |',
              '|---|---|---|---|---|---|---|---|']
     order = {k: i for i, k in enumerate(PROTOCOLS)}
@@ -62,12 +62,11 @@ def main():
     res = json.loads(out.read_text()) if out.exists() else dict(rows=[])
     if a.table: print(table(res, a.dataset)); return
     torch.set_num_threads(a.threads)
-    res['machine'] = f'{platform.machine()}, {a.device}; 1-2 torch threads (each row records its seconds)'
+    res['machine'] = describe_machine(a.device, note='each row records its seconds')
     data = load_dataset(a.dataset).to(a.device)
     done = {(r['protocol'], r['ipc'], r['subset_seed']) for r in res['rows']}
     def save():
-        RESULTS.mkdir(exist_ok=True); out.write_text(json.dumps(res, indent=1))
-        (RESULTS / f'baselines_{a.dataset}.md').write_text(table(res, a.dataset) + '\n')
+        write_results(out.stem, res, table=table(res, a.dataset), folder=RESULTS)
     jobs = [(p, ipc, s) for ipc in a.ipcs for p in a.protocols for s in range(a.subsets)]
     jobs += [(p, 'whole', 0) for p in a.protocols] if a.whole else []
     for proto, ipc, s in jobs:

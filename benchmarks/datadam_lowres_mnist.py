@@ -27,15 +27,15 @@ from __future__ import annotations
 import argparse, json, time
 from pathlib import Path
 import torch
-from dd_nb.core import machine_info
 from dd_nb.data import load_dataset
 from dd_nb.synset import init_synset, load_synset, INITS
 from dd_nb.distill import distill
 from dd_nb.train import evaluate
 from dd_nb.cli import RECIPES, method_options
 from dd_nb.datadam import VALIDATED_LRS
+from dd_nb.results import find_results_dir, describe_machine, write_results
 
-RESULTS = Path(__file__).parent / 'results'
+RESULTS = find_results_dir(__file__)
 OUT = RESULTS / 'datadam_lowres_mnist.json'
 SETS = Path('runs/lowres_mnist')
 RECIPE_LR = VALIDATED_LRS[28][1]   # DataDAM's image lr for 28x28 images, chosen on MNIST's validation split
@@ -101,10 +101,9 @@ def main():
     if a.table: print(table(res['rows'])); return
     torch.set_num_threads(a.threads)
     data = load_dataset('mnist').to(a.device)
-    machine = machine_info(a.device)
+    machine = describe_machine(a.device)
     def save():
-        RESULTS.mkdir(exist_ok=True); OUT.write_text(json.dumps(res, indent=1))
-        OUT.with_suffix('.md').write_text(table(res['rows']) + '\n')
+        write_results(OUT.stem, res, table=table(res['rows']), folder=RESULTS)
     done = {(r['stage'], r['ipc'], r['factor'], r['seed'], r['protocol'], r['steps'], r.get('lr'), r.get('init', 'real')) for r in res['rows']}
     if a.stage == 'val':
         jobs = [(f, steps, lr, init, 0, a.protocol, 'val', a.val_models) for f in a.factors for steps in a.steps for lr in a.lrs for init in a.inits]

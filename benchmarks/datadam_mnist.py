@@ -22,12 +22,12 @@ from __future__ import annotations
 import argparse, json, time
 from pathlib import Path
 import torch
-from dd_nb.core import machine_info
 from dd_nb.data import load_dataset
 from dd_nb.synset import init_synset
 from dd_nb.distill import distill
 from dd_nb.train import evaluate, random_baseline, combine
 from dd_nb.datadam import DataDAM
+from dd_nb.results import find_results_dir, describe_machine
 
 # ConvNet test accuracy (%) on MNIST, as published (DC: Zhao et al. 2021; DSA: Zhao & Bilen 2021).
 PUBLISHED = {'DC': {1: 91.7, 10: 97.4, 50: 98.8}, 'DSA': {1: 88.7, 10: 97.8, 50: 99.2}}
@@ -122,7 +122,7 @@ def main(argv=None):
     ap.add_argument('--time-steps', type=int, default=5)
     ap.add_argument('--no-timing', action='store_true', help='skip the separate seconds-per-step measurement')
     ap.add_argument('--threads', type=int, default=0, help='torch threads (0 = leave as is)')
-    ap.add_argument('--out', default=str(Path(__file__).parent / 'results'))
+    ap.add_argument('--out', default=str(find_results_dir(__file__)))
     ap.add_argument('--tag', default='')
     a = ap.parse_args(argv)
     if a.threads: torch.set_num_threads(a.threads)
@@ -130,7 +130,7 @@ def main(argv=None):
     dam_kw = dict(p=a.p, norm=a.norm, lam=a.lam, batch_real=a.batch_real)
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
     name = f'datadam_{a.dataset}' + (f'_{a.tag}' if a.tag else '')
-    env = machine_info() | dict(cuda=torch.cuda.is_available())
+    env = describe_machine() | dict(cuda=torch.cuda.is_available())
     report = dict(dataset=a.dataset, env=env, args=vars(a), published=PUBLISHED, rows=[])
 
     timing = {}

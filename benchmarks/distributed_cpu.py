@@ -10,17 +10,17 @@ the same start-up); the timed part starts after a warm-up and a barrier and ends
 and imports are not in the numbers. Rows: 1 rank x 1 thread, 1 rank x `--ranks` threads (the same cores used by
 threads instead of processes: the fair baseline) and `--ranks` ranks x 1 thread.
 """
-import argparse, json, os, platform, time
+import argparse, os, time
 from functools import partial
-from pathlib import Path
 import torch
 import torch.distributed as dist
 import dd_nb
 import dd_nb.distributed as D
 from dd_nb.data import load_dataset
 from dd_nb.synset import init_synset
+from dd_nb.results import find_results_dir, describe_machine, format_machine, write_results
 
-RESULTS = Path(__file__).parent / 'results'
+RESULTS = find_results_dir(__file__)
 
 
 def _sync():
@@ -84,17 +84,13 @@ def main():
             f = min(max((n / r['speedup_vs_1x1'] - 1) / (n - 1), 0.0), 1.0)
             r['serial_fraction'] = f
             r['predicted_speedup'] = {k: 1 / (f + (1 - f) / k) for k in (2, 4, 8)}
-    meta = dict(machine=platform.platform(), cpu=platform.processor() or platform.machine(), cpu_count=os.cpu_count(),
-                load_average=os.getloadavg(), torch=torch.__version__, dd_nb=dd_nb.__version__, device='cpu', backend='gloo',
+    meta = dict(machine=describe_machine('cpu', note='load average at the end'), dd_nb=dd_nb.__version__, device='cpu', backend='gloo',
                 OMP_NUM_THREADS=os.environ.get('OMP_NUM_THREADS'), dataset=a.dataset, ipc=a.ipc, steps=a.steps,
                 batch_real=a.batch_real, eval_models=a.models, eval_epochs=a.epochs, quick=a.quick,
                 timed='after a warm-up, between barriers; process start-up and imports excluded')
     name = 'distributed_cpu_quick' if a.quick else 'distributed_cpu'
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f'{name}.json').write_text(json.dumps(dict(meta=meta, rows=rows), indent=2))
     md = [f"# Distributed runs on the CPU ({a.dataset}, IPC {a.ipc})", '',
-          f"{meta['machine']}, {meta['cpu_count']} cores (load average at the end {', '.join(f'{x:.1f}' for x in meta['load_average'])}), "
-          f"torch {meta['torch']}, gloo. Distillation: {a.steps} steps, batch_real {a.batch_real}/class. Evaluation: {a.models} "
+          f"{format_machine(meta['machine'])}; gloo. Distillation: {a.steps} steps, batch_real {a.batch_real}/class. Evaluation: {a.models} "
           f"ConvNets x {a.epochs} epochs on {a.ipc} random real images/class. Times exclude process start-up.", '',
           '| job | ranks x threads | seconds | speed-up vs 1x1 | vs 1 rank on the same cores | serial fraction | predicted 2 / 4 / 8 processes |',
           '|---|---|---|---|---|---|---|']
@@ -112,7 +108,7 @@ def main():
            'the per-class forwards grow with the image and the real batch while the fixed costs do not, so the serial fraction '
            'is smaller and the speed-up closer to the number of GPUs; the all-reduce moves classes x IPC x image floats per '
            'step (61 MB for CIFAR-100 at IPC 50), milliseconds over NVLink.']
-    (RESULTS / f'{name}.md').write_text('\n'.join(md) + '\n')
+    write_results(name, dict(meta=meta, rows=rows), table='\n'.join(md), folder=RESULTS, indent=2)
     print('\n'.join(md))
 
 

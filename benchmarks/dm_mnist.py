@@ -4,17 +4,17 @@ same-recipe random baseline and published numbers. Prints a table; writes benchm
 Full protocol (a GPU job):       DD_NB_DATA=/data python benchmarks/dm_mnist.py --ipcs 1 10 50 --steps 20000 --batch-real 256 --models 5 --epochs 1000
 Small CPU run (what ran here):   see benchmarks/results/dm_mnist.md for the exact command and settings.
 """
-import argparse, json, time
-from pathlib import Path
+import argparse
 import torch
 from dd_nb.data import load_dataset
 from dd_nb.synset import init_synset
 from dd_nb.distill import distill
 from dd_nb.train import evaluate, random_baseline, combine
+from dd_nb.results import find_results_dir, describe_machine, write_results
 import dd_nb  # registers every method
 
 PUBLISHED = {'DC': {1: 91.7, 10: 97.4, 50: 98.8}, 'DSA': {1: 88.7, 10: 97.8, 50: 99.2}}
-RESULTS = Path(__file__).parent / 'results'
+RESULTS = find_results_dir(__file__)
 
 
 def main(argv=None):
@@ -45,6 +45,7 @@ def main(argv=None):
         print(f"IPC {ipc}: {a.method} {r.mean:.1f} ± {r.std:.1f}  random {rnd.mean:.1f} ± {rnd.std:.1f}  ({rows[-1]['seconds_per_step']:.2f} s/step)", flush=True)
     setting = dict(method=a.method, steps=a.steps, batch_real=a.batch_real, seeds=a.seeds, models=a.models, epochs=a.epochs,
                    device='cuda' if torch.cuda.is_available() else 'cpu', threads=torch.get_num_threads())
+    machine = describe_machine(setting['device'])
     md = [f"{a.method} on MNIST. Settings: {setting}. Evaluation: ConvNet-3 (instance norm), SGD lr 0.01 momentum 0.9 wd 5e-4, "
           f"x0.1 at half, DSA, final-epoch test accuracy, mean ± std over {a.seeds} seed(s) x {a.models} models; random = "
           f"same recipe on random real images. Published numbers are the papers' own protocols (not re-run).", '',
@@ -52,10 +53,7 @@ def main(argv=None):
     md += [f"| {r['ipc']} | {r['mean']:.1f} ± {r['std']:.1f} | {r['random_mean']:.1f} ± {r['random_std']:.1f} | "
            f"{r['published']['DC']} | {r['published']['DSA']} | {r['seconds_per_step']:.2f} |" for r in rows]
     text = '\n'.join(md); print(text)
-    RESULTS.mkdir(exist_ok=True)
-    stem = a.name or f'{a.method}_mnist'
-    (RESULTS / f'{stem}.json').write_text(json.dumps(dict(setting=setting, rows=rows), indent=2))
-    (RESULTS / f'{stem}.md').write_text(text + '\n')
+    write_results(a.name or f'{a.method}_mnist', dict(setting=setting, machine=machine, rows=rows), table=text, folder=RESULTS, indent=2)
     return rows
 
 

@@ -21,14 +21,14 @@ import argparse, json, time
 import numpy as np
 from pathlib import Path
 import torch
-from dd_nb.core import machine_info
 from dd_nb.data import load_dataset
 from dd_nb.synset import init_synset, INITS
 from dd_nb.distill import distill
 from dd_nb.train import evaluate
 from dd_nb.cli import RECIPES, method_options
+from dd_nb.results import find_results_dir, describe_machine, write_results
 
-RESULTS = Path(__file__).parent / 'results'
+RESULTS = find_results_dir(__file__)
 
 
 def summary(row) -> tuple:
@@ -91,10 +91,8 @@ def main():
                   f"(seeds {', '.join(f'{v:.1f}' for v in per_seed)})", flush=True)
     kind_tag = f"_{a.kind.lower()}" + ''.join(f"_{o.replace('=', '')}" for o in a.opt) if a.kind or a.opt else ''
     out = RESULTS / f"init_choice_{a.dataset}_{a.method}_ipc{a.ipc}{kind_tag}{'' if (a.split, a.protocol) == ('val', 'dd_nb') else f'_{a.split}_{a.protocol}'}"
-    RESULTS.mkdir(exist_ok=True)
-    res = dict(rows=rows, machine=machine_info('cpu'), kind=a.kind, opt=a.opt, options=obj_opts | set_opts)
-    out.with_suffix('.json').write_text(json.dumps(res, indent=1))
-    out.with_suffix('.md').write_text(table(res))
+    res = dict(rows=rows, machine=describe_machine('cpu'), kind=a.kind, opt=a.opt, options=obj_opts | set_opts)
+    write_results(out.name, res, table=table(res), folder=RESULTS)
     print(table(res))
 
 

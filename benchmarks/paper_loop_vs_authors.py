@@ -24,7 +24,7 @@ step. Run it alone: a second job on a 2-core machine slows every number.
     PYTHONPATH=/tmp/authdeps DD_NB_DATA=/path/to/data python benchmarks/paper_loop_vs_authors.py --authors /path/to/DataDAM
 """
 from __future__ import annotations
-import argparse, importlib, json, platform, statistics, sys, time
+import argparse, importlib, statistics, sys, time
 from pathlib import Path
 import numpy as np
 import torch, torch.nn as nn
@@ -32,8 +32,9 @@ from dd_nb.data import load_dataset
 from dd_nb.synset import init_synset
 from dd_nb.datadam import DataDAM
 from dd_nb.nets import make_net, in_channels_last, to_channels_last
+from dd_nb.results import find_results_dir, describe_machine, format_machine, write_results
 
-RESULTS = Path(__file__).parent / 'results'
+RESULTS = find_results_dir(__file__)
 
 
 def cpu_only(fn, *args):
@@ -126,21 +127,20 @@ def main():
             times[k].append((time.perf_counter() - t) / a.steps)
         print(f'round {r + 1}: ' + ', '.join(f'{k} {v[-1]:.3f}' for k, v in times.items()), flush=True)
     med = {k: statistics.median(v) for k, v in times.items()}
-    machine = dict(cpu=platform.machine(), threads=torch.get_num_threads(), device='cpu', torch=torch.__version__)
+    machine = describe_machine('cpu')
     res = dict(dataset=a.dataset, ipc=a.ipc, rounds=a.rounds, steps=a.steps, machine=machine, seconds_per_step=times, median=med,
                speedup_authors_settings=med['authors (batch norm, p=1)'] / med['dd_nb (batch norm, p=1)'],
                speedup_paper_settings=med['authors (paper: instance norm, p=4)'] / med['dd_nb (paper: instance norm, p=4)'])
     floor = med['floor, channels-last']
     lines = [f"**DataDAM paper loop, {a.dataset} IPC {a.ipc}: seconds per step, side by side** ({a.rounds} interleaved rounds of {a.steps} "
-             f"steps after a warm-up, median of round means; {machine['cpu']}, {machine['threads']} threads, cpu, torch {machine['torch']})", '',
+             f"steps after a warm-up, median of round means; {format_machine(machine)})", '',
              '| loop | s / step | rounds | x floor (channels-last) |', '|---|---|---|---|']
     for k, v in med.items():
         lines.append(f"| {k} | {v:.3f} | {', '.join(f'{t:.3f}' for t in times[k])} | {v / floor:.2f} |")
     lines += ['', f"dd_nb is {res['speedup_authors_settings']:.2f}x faster than the authors' loop at their code's settings and "
                   f"{res['speedup_paper_settings']:.2f}x at the paper's."]
-    RESULTS.mkdir(exist_ok=True)
     stem = f"paper_loop_vs_authors_{a.dataset}_ipc{a.ipc}{'_' + a.tag if a.tag else ''}"
-    (RESULTS / f'{stem}.json').write_text(json.dumps(res, indent=1)); (RESULTS / f'{stem}.md').write_text('\n'.join(lines) + '\n')
+    write_results(stem, res, table='\n'.join(lines), folder=RESULTS)
     print('\n'.join(lines))
 
 

@@ -8,11 +8,12 @@ in memory (outputs are not written back) from `nbs/`, one at a time; time alone,
     python benchmarks/run_all.py nbs/10_datadam.ipynb     # some
 """
 from __future__ import annotations
-import argparse, json, os, platform, time
+import argparse, json, os, time
 from pathlib import Path
+from dd_nb.results import find_results_dir, describe_machine, format_machine, write_results
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / 'benchmarks' / 'results'
+RESULTS = find_results_dir(__file__)
 
 
 def run_all(path: Path) -> tuple:
@@ -38,20 +39,19 @@ def main():
     paths = [Path(p).resolve() for p in a.notebooks] or sorted((ROOT / 'nbs').glob('*.ipynb'))
     out = RESULTS / 'run_all.json'
     res = json.loads(out.read_text()) if out.exists() else {}
-    res['machine'] = (f'{platform.machine()}, {os.cpu_count()} cores, {torch.get_num_threads()} torch threads, '
-                      f"CUDA {'yes' if torch.cuda.is_available() else 'no'}, torch {torch.__version__}")
+    res['machine'] = describe_machine(note=f"CUDA {'yes' if torch.cuda.is_available() else 'no'}")
     rows = res.setdefault('rows', {})
     for p in paths:
         secs, err = run_all(p)
         rows[p.name] = dict(seconds=round(secs, 1), error=err, date=time.strftime('%Y-%m-%d %H:%M'))
         print(f'{p.name:24s} {secs:7.1f} s' + (f'  FAILED: {err}' if err else ''), flush=True)
-        RESULTS.mkdir(exist_ok=True); out.write_text(json.dumps(res, indent=1))
-    lines = [f"**Run All, every cell including `slow` ones** ({res['machine']})", '',
+        write_results(out.stem, res, folder=RESULTS)
+    lines = [f"**Run All, every cell including `slow` ones** ({format_machine(res['machine'])})", '',
              '| notebook | seconds | under 5 minutes | measured |', '|---|---|---|---|']
     for name, r in sorted(rows.items()):
         ok = 'failed: ' + r['error'] if r['error'] else ('yes' if r['seconds'] < 300 else '**no**')
         lines.append(f"| {name} | {r['seconds']:.0f} | {ok} | {r['date']} |")
-    (RESULTS / 'run_all.md').write_text('\n'.join(lines) + '\n')
+    write_results(out.stem, res, table='\n'.join(lines), folder=RESULTS)
     print('\n'.join(lines))
 
 

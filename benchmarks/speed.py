@@ -4,17 +4,16 @@ ensemble vs loop. Prints a table and writes benchmarks/results/speed.json and sp
     python benchmarks/speed.py                      # digits only (embedded)
     DD_NB_DATA=/path python benchmarks/speed.py --mnist
 """
-import argparse, json, time
-from pathlib import Path
+import argparse, time
 import torch
-from dd_nb.core import machine_info
+from dd_nb.results import find_results_dir, describe_machine, markdown_table, write_results
 from dd_nb.data import load_dataset
 from dd_nb.nets import make_net
 from dd_nb.synset import init_synset
 from dd_nb.distill import distill
 from dd_nb.train import train_models
 
-RESULTS = Path(__file__).parent / 'results'
+RESULTS = find_results_dir(__file__)
 
 
 def time_distill(data, ipc, batch_real, steps):
@@ -51,13 +50,11 @@ def main():
                 e = time_eval_epoch(data, ipc, a.models, a.epochs, vec)
                 rows.append(dict(what='eval epoch', dataset=name, ipc=ipc, detail=f"{a.models} models, {'vmap ensemble' if vec else 'loop'}", seconds=e))
                 print(rows[-1], flush=True)
-    meta = machine_info() | dict(cuda=torch.cuda.is_available(), steps=a.steps, epochs=a.epochs)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / 'speed.json').write_text(json.dumps(dict(meta=meta, rows=rows), indent=2))
-    md = ['| what | dataset | IPC | detail | seconds |', '|---|---|---|---|---|']
-    md += [f"| {r['what']} | {r['dataset']} | {r['ipc']} | {r['detail']} | {r['seconds']:.4f} |" for r in rows]
-    text = f"Speed ({meta})\n\n" + '\n'.join(md)
-    (RESULTS / 'speed.md').write_text(text + '\n'); print(text)
+    meta = describe_machine() | dict(cuda=torch.cuda.is_available(), steps=a.steps, epochs=a.epochs)
+    md = markdown_table(['what', 'dataset', 'IPC', 'detail', 'seconds'],
+                        [(r['what'], r['dataset'], r['ipc'], r['detail'], f"{r['seconds']:.4f}") for r in rows])
+    text = f"Speed ({meta})\n\n" + md
+    write_results('speed', dict(meta=meta, rows=rows), table=text, folder=RESULTS, indent=2); print(text)
 
 
 if __name__ == '__main__':

@@ -18,16 +18,16 @@ multi-formation (`LowResSet`, factor 2: four 14x14 images in the bytes of each 2
 `results/time_to_accuracy_<dataset>[_tag].{json,md,png}`.
 """
 from __future__ import annotations
-import argparse, json, time
-from pathlib import Path
+import argparse, time
 import torch
-from dd_nb.core import resolve_device, atomic_write, machine_info
+from dd_nb.core import resolve_device
 from dd_nb.data import load_dataset
 from dd_nb.synset import init_synset
 from dd_nb.distill import distill, Callback
 from dd_nb.train import evaluate
+from dd_nb.results import find_results_dir, describe_machine, write_results
 
-RESULTS = Path(__file__).resolve().parent / 'results'
+RESULTS = find_results_dir(__file__)
 SETTINGS = {'pool': dict(pool=50, pool_real=64),
             'paper': dict(pool=0, batch_real=64, p=1.0, norm='batch'),
             'pool_lowres2': dict(pool=50, pool_real=64)}
@@ -74,7 +74,7 @@ def main():
     if a.threads: torch.set_num_threads(a.threads)
     device = resolve_device(a.device)
     data = load_dataset(a.dataset).to(device)
-    before = machine_info(device); rows, config = [], {}
+    before = describe_machine(device); rows, config = [], {}
     for name in a.settings:            # results written after each setting, so a stopped run keeps what it measured
         r, secs, config[name] = run_setting(data, name, a.ipc, a.minutes, a.seed, a.eval_models, a.protocols)
         rows += r
@@ -83,15 +83,14 @@ def main():
 
 def write(a, rows, config, before, device):
     out = dict(dataset=a.dataset, ipc=a.ipc, minutes=a.minutes, seed=a.seed, rows=rows, distill_config=config,
-               machine_before=before, machine_after=machine_info(device), date=time.strftime('%Y-%m-%d %H:%M'),
+               machine_before=before, machine_after=describe_machine(device), date=time.strftime('%Y-%m-%d %H:%M'),
                note='budget = wall-clock seconds of distillation from the first step (pool filling included); evaluation not counted')
     stem = f"time_to_accuracy_{a.dataset}{'_' + a.tag if a.tag else ''}"
-    atomic_write(RESULTS / f'{stem}.json', lambda t: Path(t).write_text(json.dumps(out, indent=1)))
     lines = [f"**Time to accuracy, {a.dataset} IPC {a.ipc}** (DataDAM; {a.eval_models} ConvNets per point, final epoch, test split; "
              f"seed {a.seed}; {before['cpu']}, {before['threads']} threads, {before['device']})", '',
              '| setting | budget (min) | steps done | protocol | test accuracy (%) |', '|---|---|---|---|---|']
     lines += [f"| {r['setting']} | {r['minutes']:g} | {r['steps']} | {r['protocol']['protocol']} | {r['mean']:.1f} ± {r['std']:.1f} |" for r in rows]
-    (RESULTS / f'{stem}.md').write_text('\n'.join(lines) + '\n'); print('\n'.join(lines))
+    write_results(stem, out, table='\n'.join(lines), folder=RESULTS); print('\n'.join(lines))
     import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(5, 3.2))
     for name, proto in dict.fromkeys((r['setting'], r['protocol']['protocol']) for r in rows):

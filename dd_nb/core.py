@@ -106,7 +106,7 @@ def recompute_requested() -> bool:
     return os.environ.get('DD_NB_RECOMPUTE', '0') not in ('', '0')
 
 def find_results_dir(start=None) -> Path:
-    "The repository's `benchmarks/results` folder, found from `start` (default: the working directory) or a parent of it."
+    "Deprecated: use `dd_nb.results.find_results_dir` (which also reads `DD_NB_RESULTS`); the repository's `benchmarks/results` from `start` or above."
     start = Path(start or Path.cwd()).resolve()
     for folder in (start, *start.parents):
         if (folder/'benchmarks').is_dir(): return folder/'benchmarks'/'results'
