@@ -16,7 +16,8 @@ from dd_nb.data import load_dataset
 from dd_nb.synset import load_synset, dataset_meta
 from dd_nb.train import random_subset
 from dd_nb.train import evaluate
-from dd_nb.hello import label_source, dsa_views, label_error, update_images, online_recipe
+from dd_nb.labels import label_source, dsa_views, online_recipe
+from dd_nb.hello import label_error, update_images
 
 RESULTS = Path(__file__).resolve().parent / 'results'
 KEEP = ('accuracy_mean', 'accuracy_std', 'accuracies', 'random_mean', 'random_std', 'random_ipc', 'random_bytes', 'bytes_total')

@@ -14,8 +14,8 @@ from dd_nb.data import load_dataset
 from dd_nb.synset import init_synset, dataset_meta
 from dd_nb.train import evaluate, combine
 from dd_nb.core import fmt_bytes, machine_info
-from dd_nb.hello import (train_teacher, QUICK_TEACHER, recipe_grid, stand_in_clip, CLIPProjector, fit_projector, StoredLabels,
-                         with_labels, soft_label_bytes, dsa_views, label_error)
+from dd_nb.labels import train_teacher, QUICK_TEACHER, StoredLabels, with_labels, soft_label_bytes, dsa_views
+from dd_nb.hello import recipe_grid, stand_in_clip, CLIPProjector, fit_projector, label_error
 
 RESULTS = Path(__file__).resolve().parent / 'results'
 GRID = [dict(lr=lr, epochs=ep, temperature=t) for ep in (300, 1000) for lr in (0.01, 0.1) for t in (1.0, 4.0)]

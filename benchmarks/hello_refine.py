@@ -13,7 +13,8 @@ import torch
 from dd_nb.data import load_dataset
 from dd_nb.synset import init_synset
 from dd_nb.train import evaluate, combine
-from dd_nb.hello import label_source, with_labels, ImageUpdate, online_recipe
+from dd_nb.labels import label_source, with_labels, online_recipe
+from dd_nb.hello import ImageUpdate
 
 OUT = Path(__file__).parent / 'results' / 'hello_digits_refine.json'
 CANDIDATES, SEEDS, N_MODELS = (0, 20, 50, 100), (0, 1), 2

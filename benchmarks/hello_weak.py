@@ -16,7 +16,8 @@ import torch
 from dd_nb.data import load_dataset
 from dd_nb.synset import init_synset, dataset_meta
 from dd_nb.train import evaluate
-from dd_nb.hello import label_source, with_labels, cached_weak_teachers, label_error, dsa_views
+from dd_nb.labels import label_source, with_labels, cached_weak_teachers, dsa_views
+from dd_nb.hello import label_error
 
 RES = Path(__file__).parent / 'results'
 OUT, REFINE = RES / 'hello_digits_weak.json', RES / 'hello_digits_refine.json'

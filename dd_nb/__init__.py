@@ -12,6 +12,15 @@ def load_methods():
     import importlib
     for name in METHOD_MODULES: importlib.import_module(f'{__name__}.{name}')
 
+# Label sources (`dd_nb.labels.LABEL_SOURCES`) load the same way: a module that registers one with
+# `register_label_source` adds its name to this line.
+LABEL_MODULES = ('labels', 'hello')
+
+def load_label_sources():
+    "Import every module in `LABEL_MODULES` (each registers its label sources); cheap after the first call."
+    import importlib
+    for name in LABEL_MODULES: importlib.import_module(f'{__name__}.{name}')
+
 def __getattr__(name):
     "`dd_nb.distill`, `dd_nb.data`, ...: a submodule is imported the first time it is used."
     import importlib, importlib.util

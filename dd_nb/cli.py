@@ -206,7 +206,7 @@ def _check_args(args):
         from dd_nb.nets import NETS
         check_choice(args.eval_model, NETS, 'evaluation model')
     if getattr(args, 'label_source', None) is not None:
-        from dd_nb.hello import LABEL_SOURCES
+        from dd_nb.labels import LABEL_SOURCES
         check_choice(args.label_source, LABEL_SOURCES, 'label source')
         need('teacher_epochs', lambda v: v >= 1, 'must be at least 1 epoch')
         need('projector_steps', lambda v: v >= 1, 'must be at least 1 step')
@@ -319,9 +319,9 @@ def baseline_ipc(synset, data) -> int:
 def attach_labels(synset, data, args, log=print) -> dict:
     "Give `synset` the label source `--labels` names (`13_hello`'s `label_source`: teacher and projector cached under the data root); returns its description."
     if args.label_source == 'hard': return {}
-    import dd_nb.hello as hello
+    import dd_nb.labels as labels
     log(f'label source: {args.label_source} (trained once per dataset and seed, then loaded from the data root\'s cache)')
-    lab, student, info = hello.label_source(args.label_source, data, synset.ipc, seed=args.seed, clip=args.clip, teacher_epochs=args.teacher_epochs,
+    lab, student, info = labels.label_source(args.label_source, data, synset.ipc, seed=args.seed, clip=args.clip, teacher_epochs=args.teacher_epochs,
                                             projector_steps=args.projector_steps, refine_steps=getattr(args, 'refine_steps', 0) or 0,
                                             clip_weights=getattr(args, 'clip_weights', None), teachers=getattr(args, 'projector_teachers', 'final'),
                                             progress=not args.quiet)
@@ -342,7 +342,8 @@ def attach_labels(synset, data, args, log=print) -> dict:
 
 def save_labeler(labeler, folder, source:str) -> Path:
     "Write the labeler a run used into its run folder: the teacher's weights, or the projector's peft adapter files."
-    from dd_nb.hello import save_projector, save_module
+    from dd_nb.labels import save_module
+    from dd_nb.hello import save_projector
     return save_projector(labeler, Path(folder)/'projector') if source == 'projector' else save_module(labeler.module, Path(folder)/'teacher.safetensors')
 
 def _evaluate_both(synset, data, args, log, student:dict=None):

@@ -4,111 +4,34 @@
 
 # %% ../nbs/13_hello.ipynb #84f59f43
 from __future__ import annotations
-import copy, hashlib, importlib.util, json, math, os, shutil, time, warnings
-from dataclasses import dataclass, field
+import copy, hashlib, importlib.util, json, os, shutil, time, warnings
+from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .core import check_choice, fmt_bytes, show_images, progress_bar, atomic_write, compute_once
+from .core import check_choice, show_images, progress_bar, compute_once
 from .data import DDData, data_root
-from .nets import make_net
 from .augment import DSA
 from .synset import Labeler, ModuleLabeler, as_labeler, init_synset, dataset_meta
-from .train import evaluate, combine, accuracy, EvalResult, data_spec
+from .train import evaluate, combine, EvalResult
+from .labels import (WeakTeachers, dsa_views, with_labels, online_recipe, labels_key, cached_weak_teachers, register_label_source)
 
 # %% auto #0
-__all__ = ['QUICK_TEACHER', 'OPENAI_MEAN', 'OPENAI_STD', 'STAND_IN_CONFIG', 'WEIGHTS_DIR', 'PROMPTS', 'DIGIT_NAMES',
-           'VIT_TARGETS', 'RESNET_TARGETS', 'LABEL_STORES', 'LABEL_SOURCES', 'ONLINE_RECIPES', 'REFINE_STEPS',
-           'LABELS_RECIPE', 'WEAK_EPOCHS', 'TEACHERS', 'soft_label_bytes', 'lora_params', 'TeacherRun', 'train_teacher',
-           'WeakTeachers', 'dsa_views', 'with_labels', 'recipe_study', 'recipe_grid', 'CLIPBundle', 'stand_in_clip',
-           'load_clip', 'class_names', 'text_head', 'CLIPProjector', 'lora_grads', 'save_projector', 'load_projector',
-           'label_error', 'fit_target', 'fit_projector', 'plot_fit', 'confusion', 'plot_confusions', 'StoredLabels',
-           'update_images', 'label_explorer', 'label_bytes_table', 'crossover', 'online_recipe', 'save_module',
-           'cached_teacher', 'cached_weak_teachers', 'parse_clip', 'clip_for', 'cached_projector', 'label_source',
-           'module_digest', 'ImageUpdate', 'refined_baseline']
+__all__ = ['OPENAI_MEAN', 'OPENAI_STD', 'STAND_IN_CONFIG', 'WEIGHTS_DIR', 'PROMPTS', 'DIGIT_NAMES', 'VIT_TARGETS',
+           'RESNET_TARGETS', 'REFINE_STEPS', 'TEACHERS', 'lora_params', 'recipe_study', 'recipe_grid', 'CLIPBundle',
+           'stand_in_clip', 'load_clip', 'class_names', 'text_head', 'CLIPProjector', 'lora_grads', 'save_projector',
+           'load_projector', 'label_error', 'fit_target', 'fit_projector', 'plot_fit', 'confusion', 'plot_confusions',
+           'update_images', 'label_explorer', 'parse_clip', 'clip_for', 'cached_projector', 'check_projector_options',
+           'projector_source', 'module_digest', 'ImageUpdate', 'refined_baseline']
 
 # %% ../nbs/13_hello.ipynb #22e014de
-def soft_label_bytes(n_images:int, n_classes:int, epochs:int=300,
-                     bytes_per_value:int=2,   # 2 = fp16 (what the decoupled distillers store), 4 = fp32
-                     topk:int=None,           # keep only the k largest probabilities per view (+ their class indices)
-                     index_bytes:int=2,       # bytes per stored class index for top-k (2 holds up to 65,536 classes)
-                     ) -> int:
-    "Bytes of soft labels stored for every image in every epoch: epochs x images x classes x bytes (or x k x (bytes + index))."
-    per_view = n_classes * bytes_per_value if topk is None else min(topk, n_classes) * (bytes_per_value + index_bytes)
-    return epochs * n_images * per_view
-
 def lora_params(shapes, rank:int) -> int:
     "Parameters of LoRA on linear maps `shapes` [(in, out), ...] at `rank`: r x (in + out) each (A is r x in, B is out x r)."
     return sum(rank * (i + o) for i, o in shapes)
 
-# %% ../nbs/13_hello.ipynb #0ac79cdf
-@dataclass
-class TeacherRun:
-    "A teacher trained on the full training split, its checkpoints by epoch, validation accuracy per checkpoint and the protocol."
-    model: nn.Module
-    checkpoints: dict      # epoch -> model (eval mode)
-    val_acc: dict          # epoch -> validation accuracy (percent), clean images
-    protocol: dict
-    seconds: float = 0.0
-    def weak(self, epochs=None) -> nn.Module:
-        "The checkpoints at `epochs` (default: all) as one `WeakTeachers` labeler."
-        return WeakTeachers([self.checkpoints[e] for e in (epochs or sorted(self.checkpoints))])
-
-def train_teacher(data:DDData, model:str='convnet', epochs:int=50, lr:float=0.05, batch_size:int=64,
-                  momentum:float=0.9, weight_decay:float=5e-4,
-                  dsa:str='color_crop_cutout_flip_scale_rotate',  # augmentation of every batch ('' = none): the students' DSA
-                  checkpoints=(1, 2, 5, 10, 20),                   # epochs whose weights are kept (the final epoch always is)
-                  schedule:str='onecycle',                         # 'onecycle', or 'step' (x0.1 at half, as `train_models`)
-                  seed:int=0, progress:bool=False) -> TeacherRun:
-    "Train a teacher on `data`'s whole training split, keeping checkpoints (the weak teachers)."
-    check_choice(schedule, ('onecycle', 'step'), 'schedule')
-    t0 = time.time(); g = torch.Generator().manual_seed(seed)
-    net = make_net(model, data, g)
-    opt = torch.optim.SGD(net.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
-    n = len(data.y_train); per_epoch = math.ceil(n / batch_size)
-    sched = (torch.optim.lr_scheduler.OneCycleLR(opt, lr, total_steps=epochs * per_epoch, pct_start=0.1) if schedule == 'onecycle'
-             else torch.optim.lr_scheduler.StepLR(opt, step_size=max(epochs // 2, 1) * per_epoch, gamma=0.1))
-    aug = DSA(dsa) if dsa else None
-    keep, val = {}, {}
-    bar = progress_bar(epochs, 'teacher', disable=not progress)
-    for ep in range(1, epochs + 1):
-        net.train()
-        perm = torch.randperm(n, generator=g)
-        for i in range(0, n, batch_size):
-            idx = perm[i:i + batch_size].to(data.device); x = data.x_train[idx]
-            if aug is not None: x = aug(x, g)
-            loss = F.cross_entropy(net(x), data.y_train[idx])
-            opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
-        if ep in checkpoints or ep == epochs:
-            keep[ep] = copy.deepcopy(net).eval(); val[ep] = accuracy([keep[ep]], data.x_val, data.y_val)[0]
-        bar.update(1)
-    bar.close()
-    proto = dict(dataset=data.name, model=model, epochs=epochs, lr=lr, schedule=schedule, batch_size=batch_size, momentum=momentum,
-                 weight_decay=weight_decay, dsa=dsa or 'none', seed=seed, data='full training split')
-    return TeacherRun(keep[epochs], keep, val, proto, time.time() - t0)
-
-class WeakTeachers(nn.Module):
-    "Several teachers as one label source: the log of their mean probabilities (averaged in probability space)."
-    def __init__(self, models): super().__init__(); self.models = nn.ModuleList(models)
-    def forward(self, x): return torch.stack([m(x).softmax(-1) for m in self.models]).mean(0).clamp_min(1e-12).log()
-
-QUICK_TEACHER = dict(epochs=30, lr=0.01, batch_size=256, schedule='step', dsa='', checkpoints=())  # the first test's teacher recipe
-
-# %% ../nbs/13_hello.ipynb #7af6641c
-def dsa_views(x, n_views:int=5, seed:int=0, strategy:str='color_crop_cutout_flip_scale_rotate'):
-    "`n_views` DSA-augmented copies of `x` (n_views * N, ...), drawn from `seed` (fixed views for measuring label sources)."
-    g = torch.Generator().manual_seed(seed); aug = DSA(strategy)
-    return torch.cat([aug(x, g) for _ in range(n_views)])
-
 # %% ../nbs/13_hello.ipynb #a8172cbb
-def with_labels(syn, labeler=None):
-    "A copy of synthetic set `syn` labelled by `labeler` (None = its own hard / stored labels): same images, another label source."
-    out = copy.copy(syn); out._modules = dict(syn._modules); out._parameters = dict(syn._parameters); out._buffers = dict(syn._buffers)
-    out.labeler = labeler
-    return out
-
 def recipe_study(data:DDData, sources:dict,   # name -> labeler (None = hard labels)
                  ipcs=(1, 10), grid=({},),       # evaluate() keyword sets to try (lr, epochs, temperature, ...)
                  seeds=(0,), n_models:int=2, split:str='val', progress:bool=False) -> list:
@@ -390,46 +313,6 @@ def plot_confusions(mats:dict, classes):
                xticks=range(len(classes)), yticks=range(len(classes)), xticklabels=classes, yticklabels=classes)
     fig.tight_layout(); return np.atleast_1d(axs)
 
-# %% ../nbs/13_hello.ipynb #9d7a7d60
-LABEL_STORES = ('fp32', 'fp16', 'topk')
-
-class StoredLabels(Labeler):
-    "A teacher's labels for every augmented view as a decoupled distiller stores them: recorded per call, compressed, replayed."
-    def __init__(self, teacher, store:str='fp16', topk:int=2):
-        super().__init__()
-        self.store, self.topk = check_choice(store, LABEL_STORES, 'label store'), topk
-        self.teacher = as_labeler(teacher); self.records, self.sums, self.cursor, self.replay = [], [], 0, False
-
-    def bind(self, meta): super().bind(meta); self.teacher.bind(meta); return self
-    def compress(self, logits):
-        if self.store == 'fp32': return (logits.float(),)
-        if self.store == 'fp16': return (logits.half(),)
-        p = logits.softmax(-1); v, i = p.topk(min(self.topk, p.shape[-1]), -1)
-        return (v.half(), i.to(torch.int16))
-    def decompress(self, rec, n_classes):
-        if self.store != 'topk': return rec[0].float()
-        v, i = rec[0].float(), rec[1].long()
-        rest = (1 - v.sum(-1, keepdim=True)).clamp_min(0) / max(n_classes - v.shape[-1], 1)
-        p = rest.expand(*v.shape[:-1], n_classes).clone().scatter_(-1, i, v)
-        return p.clamp_min(1e-8).log()
-
-    def forward(self, x):
-        c = len(self.meta['classes'])
-        if self.replay:
-            if self.cursor >= len(self.records): raise RuntimeError("replay asked for more batches than were stored")
-            rec, s = self.records[self.cursor], self.sums[self.cursor]; self.cursor += 1
-            if not math.isclose(float(x.double().sum()), s, rel_tol=1e-6, abs_tol=1e-4): raise RuntimeError("replayed batch differs from the recorded one")
-            return self.decompress(rec, c)
-        rec = self.compress(self.teacher(x)); self.records.append(rec); self.sums.append(float(x.double().sum()))
-        return self.decompress(rec, c)
-
-    def start_replay(self): self.replay, self.cursor = True, 0; return self
-    def stored_keys(self): return []
-    def n_views(self) -> int: return sum(len(r[0]) for r in self.records)
-    def storage_bytes(self, dtype=None) -> int:
-        "Bytes of everything recorded (all students of the run together; divide by the number of students for one)."
-        return sum(t.numel() * t.element_size() for r in self.records for t in r)
-
 # %% ../nbs/13_hello.ipynb #f1642df0
 def update_images(syn, proj, teacher, steps:int=100, lr:float=0.01, dsa:str='color_crop_cutout_flip_scale_rotate',
                   views:int=4, seed:int=0, progress:bool=False) -> list:
@@ -473,94 +356,9 @@ def label_explorer(syn, teacher, proj, meta_data:DDData):
                     augmentation=Dropdown(options=['none', 'color', 'crop', 'cutout', 'flip', 'scale', 'rotate'], value='none', description='augment'),
                     seed=IntSlider(0, 0, 20, description='seed'))
 
-# %% ../nbs/13_hello.ipynb #517fdb75
-def label_bytes_table(n_classes:int, ipcs, epochs:dict, projector_params:int, teacher_params:int, topk:int=2) -> dict:
-    "Bytes per label source {source: {ipc: bytes}} for one student: stored fp32/fp16/top-k over `epochs[ipc]`, projector (fp32), teacher (fp32)."
-    out = {'hard': {}, 'fp32': {}, 'fp16': {}, f'top-{topk}': {}, 'projector': {}, 'teacher': {}}
-    for ipc in ipcs:
-        n, e = n_classes * ipc, epochs[ipc]
-        out['hard'][ipc] = 0
-        out['fp32'][ipc] = soft_label_bytes(n, n_classes, e, 4)
-        out['fp16'][ipc] = soft_label_bytes(n, n_classes, e, 2)
-        out[f'top-{topk}'][ipc] = soft_label_bytes(n, n_classes, e, 2, topk=topk)
-        out['projector'][ipc] = projector_params * 4
-        out['teacher'][ipc] = teacher_params * 4
-    return out
-
-def crossover(projector_bytes:int, n_classes:int, bytes_per_value:int=2) -> float:
-    "Image-epochs (images x epochs) beyond which stored soft labels cost more than the projector: projector bytes / (classes x bytes)."
-    return projector_bytes / (n_classes * bytes_per_value)
-
 # %% ../nbs/13_hello.ipynb #3c7e077f
-LABEL_SOURCES = ('hard', 'teacher', 'projector')
-# chosen on the digits' validation split (the recipe grid above), keyed by images per class
-ONLINE_RECIPES = {1: dict(lr=0.1, epochs=1000, temperature=4.0), 10: dict(lr=0.1, epochs=1000, temperature=1.0)}
 REFINE_STEPS = 100  # image-update steps of `--labels projector` runs: chosen on the digits' validation split (results/hello_digits_refine.json)
-LABELS_RECIPE = 1   # bump when teacher or projector training changes what a seed produces: cached ones are retrained
-
-def online_recipe(ipc:int) -> dict:
-    "Student settings for online labels at `ipc` images per class: those chosen for the largest chosen IPC not above it."
-    if not isinstance(ipc, int) or ipc < 1: raise ValueError(f'ipc {ipc!r}: must be a positive integer')
-    return dict(ONLINE_RECIPES[max(k for k in ONLINE_RECIPES if k <= ipc)])
-
-def _labels_key(data:DDData, **settings) -> str:
-    "Hash of the training data (`data_spec`, as the random baseline's cache) and everything a cached teacher or projector depends on."
-    spec = dict(data_spec(data), recipe=LABELS_RECIPE, **settings)
-    return hashlib.sha1(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[:16]
-
-def save_module(module:nn.Module, path) -> Path:
-    "Write `module`'s state (weights and buffers) to a safetensors file at `path`, atomically."
-    from safetensors.torch import save_file
-    return atomic_write(path, lambda tmp: save_file({k: v.detach().cpu().contiguous() for k, v in module.state_dict().items()}, tmp))
-
-def cached_teacher(data:DDData, epochs:int=50, seed:int=0,
-                   cache:bool=True,       # reuse (or store) it under the data root's cache/teachers
-                   progress:bool=False) -> tuple:
-    "(teacher network in eval mode, info) trained with `train_teacher`'s recipe on `data`'s training split."
-    from safetensors.torch import load_file
-    key = _labels_key(data, kind='teacher', epochs=epochs, seed=seed)
-    path = data_root()/'cache'/'teachers'/f'{data.name}-{key}.safetensors'; meta = path.with_suffix('.json')
-    def hit():
-        net = make_net('convnet', data, torch.Generator().manual_seed(seed))
-        net.load_state_dict(load_file(str(path), device=str(data.device)))
-        return net.eval(), json.loads(meta.read_text()) | dict(cache=f'hit: {path}')
-    def train():
-        run = train_teacher(data, epochs=epochs, seed=seed, checkpoints=(), progress=progress)
-        return run.model.eval(), dict(key=key, protocol=run.protocol, val_acc=run.val_acc[epochs], seconds=round(run.seconds, 1),
-                                      params=sum(p.numel() for p in run.model.parameters()))
-    def make():
-        net, info = train()
-        save_module(net, path)
-        atomic_write(meta, lambda tmp: Path(tmp).write_text(json.dumps(info, indent=1)))   # written last: `ready` means both files
-        return net, info | dict(cache=f'stored: {path}')
-    if not cache: return train()
-    # torchrun ranks or test workers asking at once: one trains, the others wait and load
-    return compute_once(path, lambda: path.exists() and meta.exists(), hit, make)[0]
-
-WEAK_EPOCHS = (1, 2, 5, 10, 20)   # checkpoints kept besides the final epoch: the weak teachers
 TEACHERS = ('final', 'weak')      # what the projector is fitted to: the final teacher, or the checkpoints in turn
-
-def cached_weak_teachers(data:DDData, epochs:int=50, seed:int=0, checkpoints=WEAK_EPOCHS, cache:bool=True, progress:bool=False) -> tuple:
-    "(`WeakTeachers` of the checkpoints at `checkpoints` and the final epoch, info): one `train_teacher` run with `cached_teacher`'s recipe and seed."
-    from safetensors.torch import load_file
-    eps = sorted({int(c) for c in checkpoints if 0 < c < epochs} | {epochs})
-    key = _labels_key(data, kind='weak teachers', epochs=epochs, seed=seed, checkpoints=eps)
-    path = data_root()/'cache'/'teachers'/f'{data.name}-weak-{key}.safetensors'; meta = path.with_suffix('.json')
-    def shell(): return WeakTeachers([make_net('convnet', data, torch.Generator().manual_seed(seed)) for _ in eps])
-    def hit():
-        wt = shell(); wt.load_state_dict(load_file(str(path), device=str(data.device)))
-        return wt.eval(), json.loads(meta.read_text()) | dict(cache=f'hit: {path}')
-    def train():
-        run = train_teacher(data, epochs=epochs, seed=seed, checkpoints=tuple(eps), progress=progress)
-        return run.weak(eps).eval(), dict(key=key, protocol=run.protocol, epochs=eps, val_acc=run.val_acc[epochs], seconds=round(run.seconds, 1),
-                                          checkpoint_val_acc={str(e): a for e, a in run.val_acc.items()},
-                                          params=sum(p.numel() for p in run.model.parameters()))
-    def make():
-        wt, info = train()
-        save_module(wt, path); atomic_write(meta, lambda tmp: Path(tmp).write_text(json.dumps(info, indent=1)))
-        return wt, info | dict(cache=f'stored: {path}')
-    if not cache: return train()
-    return compute_once(path, lambda: path.exists() and meta.exists(), hit, make)[0]
 
 def parse_clip(name:str) -> tuple|None:
     "None for 'stand-in', else (MODEL, PRETRAINED) from 'MODEL:PRETRAINED'; anything else fails, naming the two forms (no loading)."
@@ -582,7 +380,7 @@ def cached_projector(data:DDData, teacher, teacher_key:str, clip:str='stand-in',
                      cache:bool=True, progress:bool=False, clip_weights=None) -> tuple:
     "(projector fitted to `teacher` on `data`, info), stored as peft adapter files under the data root's cache/projectors."
     bundle = clip_for(clip, clip_weights)
-    key = _labels_key(data, kind='projector', teacher=teacher_key, clip=bundle.name, steps=steps, seed=seed)
+    key = labels_key(data, kind='projector', teacher=teacher_key, clip=bundle.name, steps=steps, seed=seed)
     folder = data_root()/'cache'/'projectors'/f'{data.name}-{key}'
     def hit():
         proj = load_projector(bundle, folder).to(data.device)
@@ -603,30 +401,32 @@ def cached_projector(data:DDData, teacher, teacher_key:str, clip:str='stand-in',
     if not cache: return fit()
     return compute_once(folder, (folder/'fit.json').exists, hit, make)[0]    # one process fits; the others wait, then load its files
 
-def label_source(name:str,                 # one of `LABEL_SOURCES`
-                 data:DDData, ipc:int,     # the dataset, and the images per class of the set to be labelled
-                 seed:int=0, clip:str='stand-in', teacher_epochs:int=50, projector_steps:int=1000,
-                 refine_steps:int=0,       # HeLlO's image update: steps of `update_images` (0 = none; `REFINE_STEPS` is the chosen default)
-                 clip_weights=None,        # a local CLIP weights file (see `clip_for`)
-                 teachers:str='final',     # the projector is fitted to: 'final' teacher, or 'weak' (its checkpoints in turn, `WEAK_EPOCHS`)
-                 cache:bool=True, progress:bool=False) -> tuple:
-    "(labeler or None, student settings for `evaluate`, description) of label source `name` for a set of `ipc` images per class; with `refine_steps`, description['update'] is the `ImageUpdate` to apply to the set and its baseline."
-    check_choice(name, LABEL_SOURCES, 'label source'); check_choice(teachers, TEACHERS, 'teachers')
+def check_projector_options(name:str, clip:str='stand-in', projector_steps:int=1000, refine_steps:int=0, clip_weights=None, teachers:str='final'):
+    "The projector source's options, checked for every `label_source` request before any work (`refine_steps` needs the projector)."
+    check_choice(teachers, TEACHERS, 'teachers')
     if not isinstance(refine_steps, int) or refine_steps < 0: raise ValueError(f'refine_steps {refine_steps!r}: must be 0 or a positive integer')
     if refine_steps and name != 'projector':
         raise ValueError(f"refine_steps {refine_steps}: the image update refines toward the projector's agreement with the teacher, so it needs "
                          f"label source 'projector', not {name!r}")
-    if name == 'hard': return None, {}, dict(labels='hard')
-    teacher, tinfo = cached_teacher(data, teacher_epochs, seed, cache, progress)
-    if name == 'teacher': return ModuleLabeler(teacher), online_recipe(ipc), dict(labels='teacher', teacher=tinfo)
-    fit_to, fkey = teacher, tinfo['key']
+
+def projector_source(data:DDData, ipc:int, teacher=None, teacher_info=None, seed:int=0, teacher_epochs:int=50, cache:bool=True, progress:bool=False,
+                     clip:str='stand-in', projector_steps:int=1000,
+                     refine_steps:int=0,       # HeLlO's image update: steps of `update_images` (0 = none; `REFINE_STEPS` is the chosen default)
+                     clip_weights=None,        # a local CLIP weights file (see `clip_for`)
+                     teachers:str='final') -> tuple:   # fitted to: 'final' teacher, or 'weak' (its checkpoints in turn, `WEAK_EPOCHS`)
+    "The label source 'projector': a `CLIPProjector` fitted to the cached teacher; with `refine_steps`, description['update'] is the `ImageUpdate` to apply to the set and its baseline."
+    fit_to, fkey = teacher, teacher_info['key']
     if teachers == 'weak':
         fit_to, winfo = cached_weak_teachers(data, teacher_epochs, seed, cache=cache, progress=progress); fkey = winfo['key']
     proj, pinfo = cached_projector(data, fit_to, fkey, clip, projector_steps, seed, cache, progress, clip_weights)
-    info = dict(labels='projector', teacher=tinfo, projector=pinfo, refine_steps=refine_steps, teachers=teachers)
+    info = dict(labels='projector', teacher=teacher_info, projector=pinfo, refine_steps=refine_steps, teachers=teachers)
     if teachers == 'weak': info['weak_teachers'] = winfo
     if refine_steps: info['update'] = ImageUpdate(proj, teacher, steps=refine_steps, seed=seed)
     return proj, online_recipe(ipc), info
+
+register_label_source('projector', projector_source, "HeLlO's CLIP + LoRA projector, fitted to the teacher, labels every augmented batch; "
+                      "only its LoRA matrices count", check=check_projector_options,
+                      save=lambda lab, folder: save_projector(lab, Path(folder)/'projector'))
 
 # %% ../nbs/13_hello.ipynb #b6b184d0
 def module_digest(module:nn.Module) -> str:

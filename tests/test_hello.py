@@ -7,7 +7,8 @@ import torch
 
 from dd_nb.data import load_dataset
 from dd_nb.synset import init_synset, load_synset, dataset_meta
-from dd_nb.hello import (WEIGHTS_DIR, CLIPProjector, StoredLabels, stand_in_clip, with_labels, soft_label_bytes)
+from dd_nb.hello import WEIGHTS_DIR, CLIPProjector, stand_in_clip
+from dd_nb.labels import StoredLabels, with_labels, soft_label_bytes
 
 
 @pytest.fixture(scope='module')
@@ -97,7 +98,8 @@ def test_weak_teacher_targets_are_one_checkpoints_stored_labels(digits, tmp_path
     "Issue 25: fitting to weak teachers uses, at each step, exactly the labels one checkpoint gives (what its students would store)."
     from dd_nb.nets import make_net
     from dd_nb.synset import as_labeler
-    from dd_nb.hello import WeakTeachers, fit_target, cached_weak_teachers, cached_teacher
+    from dd_nb.hello import fit_target
+    from dd_nb.labels import WeakTeachers, cached_weak_teachers, cached_teacher
     meta, x = dataset_meta(digits), digits.x_train[:16]
     nets = [make_net('convnet', digits, torch.Generator().manual_seed(s)).eval() for s in range(3)]
     wt = as_labeler(WeakTeachers(nets)).bind(meta)
