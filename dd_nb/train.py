@@ -4,8 +4,8 @@
 
 # %% ../nbs/04_train.ipynb #7378a33b
 from __future__ import annotations
-import copy, time
-from dataclasses import dataclass, field
+import copy, dataclasses, time
+from dataclasses import dataclass, fields
 import numpy as np
 import torch
 import torch.nn as nn
@@ -20,10 +20,11 @@ from .augment import DSA, DCAugment
 from .synset import SynSet, PixelSet, init_synset, dataset_meta, check_matches, label_kind, batch_targets
 
 # %% auto #0
-__all__ = ['ONLINE_LOSSES', 'PROTOCOLS', 'DSA_ALL', 'BASELINE_RECIPE', 'soft_cross_entropy', 'kd_loss', 'prob_mse_loss',
-           'target_loss', 'train_models', 'accuracy', 'EvalResult', 'combine', 'protocol_settings', 'schedule_epochs',
-           'augment_name', 'evaluate', 'random_subset', 'module_digest', 'data_spec', 'baseline_key', 'baseline_file',
-           'random_baseline', 'shipped_baselines_dir', 'whole_data']
+__all__ = ['ONLINE_LOSSES', 'DSA_ALL', 'DC_AUGMENT', 'STANDARD', 'PRESET_FIELDS', 'KEY_FIELDS', 'PROTOCOLS', 'BASELINE_RECIPE',
+           'soft_cross_entropy', 'kd_loss', 'prob_mse_loss', 'target_loss', 'FitState', 'fit', 'shuffled_batches',
+           'train_models', 'accuracy', 'EvalResult', 'combine', 'augment_name', 'EvalRecipe', 'protocol_settings',
+           'schedule_epochs', 'evaluate', 'random_subset', 'module_digest', 'data_spec', 'baseline_key',
+           'baseline_file', 'random_baseline', 'shipped_baselines_dir', 'whole_data']
 
 # %% ../nbs/04_train.ipynb #32a226b3
 ONLINE_LOSSES = ('kd', 'mse')
@@ -95,6 +96,47 @@ class _Ensemble:
                     m.load_state_dict({k: v[i] for k, v in {**self.params, **self.buffers}.items()})
         return self.models
 
+# %% ../nbs/04_train.ipynb #f6e60605
+@dataclass
+class FitState:
+    "What `fit`'s hooks see: the model (or ensemble), its optimizer (a hook may replace it), the scheduler and the 0-based epoch."
+    model: object
+    opt: torch.optim.Optimizer
+    epochs: int
+    sched: object = None
+    epoch: int = 0
+    loss: torch.Tensor = None   # the last batch's loss (detached)
+
+def fit(model,                 # an `nn.Module` or anything with `.train()`, e.g. the ensemble of `train_models`
+        opt:torch.optim.Optimizer, epochs:int,
+        losses,                # FitState -> iterable of this epoch's batch losses (draws the order, augments, computes each loss)
+        sched=None,            # lr scheduler stepped after every batch (e.g. OneCycleLR)
+        before_epoch=(),       # hooks FitState -> None run before each epoch's batches (e.g. an lr drop that swaps `state.opt`)
+        after_epoch=(),        # hooks FitState -> None run after each epoch (scores, snapshots, checkpoints)
+        progress:bool=False, desc:str='train') -> FitState:
+    "The one training loop: per epoch `model.train()`, the `before_epoch` hooks, a step per loss `losses` yields, the `after_epoch` hooks, a progress tick."
+    st = FitState(model, opt, epochs, sched)
+    bar = progress_bar(epochs, desc, disable=not progress)
+    for ep in range(epochs):
+        st.epoch = ep
+        model.train()
+        for h in before_epoch: h(st)
+        for loss in losses(st):
+            st.opt.zero_grad(set_to_none=True); loss.backward(); st.opt.step()
+            if st.sched is not None: st.sched.step()
+            st.loss = loss.detach()
+        for h in after_epoch: h(st)
+        bar.update(1)
+    bar.close()
+    return st
+
+def shuffled_batches(n:int, batch_size:int, generator:torch.Generator=None, device=None):
+    "Index batches of one random order of `n` samples (`torch.randperm` from `generator`), moved to `device` if given."
+    perm = torch.randperm(n, generator=generator)
+    for i in range(0, n, batch_size):
+        idx = perm[i:i + batch_size]
+        yield idx if device is None else idx.to(device)
+
 # %% ../nbs/04_train.ipynb #6cc58aa5
 def train_models(models:list,             # freshly initialized networks of one architecture
                  images, targets,         # training set: images (N, C, H, W) and class ids / probabilities
@@ -115,11 +157,11 @@ def train_models(models:list,             # freshly initialized networks of one 
     keep = list(range(m_)) if only is None else [int(i) for i in only]
     ens = _Ensemble([models[i] for i in keep], vectorize)
     make_opt = lambda lr: torch.optim.SGD(ens.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
-    opt = make_opt(lr)
-    ens.train()
-    bar = progress_bar(epochs, 'train', disable=not progress)
-    for ep in range(epochs):
-        if ep == (epochs // 2 if drop_at is None else drop_at) and epochs > 1: opt = make_opt(lr * 0.1)   # step decay, fresh optimizer as in DC/DSA/DM
+    drop = epochs // 2 if drop_at is None else drop_at
+    def lr_drop(st):                                                     # step decay, fresh optimizer as in DC/DSA/DM
+        if st.epoch == drop and epochs > 1: st.opt = make_opt(lr * 0.1)
+    def losses(st):
+        nonlocal images, targets
         if resample is not None:
             with torch.no_grad(): m = resample(generator); images, targets = m.images, m.targets
         images, targets = images.detach(), targets.detach()
@@ -135,11 +177,9 @@ def train_models(models:list,             # freshly initialized networks of one 
             logits = ens(x)
             cls = None
             if kind == 'online' and hard_weight: cls = (targets if targets.ndim == 1 else targets.argmax(-1))[idx]
-            loss = sum(target_loss(logits[k], t[k], kind, temperature, online_loss, None if cls is None else cls[k], hard_weight)
-                       for k in range(len(keep)))
-            opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-        bar.update(1)
-    bar.close()
+            yield sum(target_loss(logits[k], t[k], kind, temperature, online_loss, None if cls is None else cls[k], hard_weight)
+                      for k in range(len(keep)))
+    fit(ens, make_opt(lr), epochs, losses, before_epoch=[lr_drop], progress=progress, desc='train')
     return ens.unstack()
 
 @torch.no_grad()
@@ -190,59 +230,101 @@ def combine(results:list, **extra) -> EvalResult:
     proto.update(extra)
     return EvalResult([a for r in results for a in r.accuracies], proto, sum(r.seconds for r in results))
 
-# %% ../nbs/04_train.ipynb #6eac388d
-PROTOCOLS = ('dd_nb', 'dc', 'dsa', 'dm', 'datadam')
+# %% ../nbs/04_train.ipynb #485da59f
 DSA_ALL = 'color_crop_cutout_flip_scale_rotate'
-
-def protocol_settings(name:str,            # one of `PROTOCOLS`
-                      data:DDData,          # the dataset (DC's augmentation depends on it)
-                      norm:str=None) -> dict: # the evaluation networks' norm if not the preset's ('batch' switches DC to crop_noise)
-    "The training settings of a named evaluation protocol: epochs, schedule, augmentation, batch size, network options."
-    check_choice(name, PROTOCOLS, 'evaluation protocol')
-    if name == 'dd_nb': return dict(epochs=300, schedule='half', dsa=DSA_ALL, batch_size=256, net_kwargs={})
-    if name == 'dc':
-        if norm == 'batch': aug = DCAugment('crop_noise')
-        elif data.name == 'mnist': aug = DCAugment('crop_scale_rotate')
-        else: aug = ''
-        return dict(epochs=1000 if aug else 300, schedule='reference', dsa=aug, batch_size=256, net_kwargs={})
-    ref_dsa = DSA(DSA_ALL, op_per='batch')
-    if name in ('dsa', 'dm'): return dict(epochs=1000, schedule='reference', dsa=ref_dsa, batch_size=256, net_kwargs={})
-    return dict(epochs=1800, schedule='reference', dsa=ref_dsa, batch_size=64, net_kwargs=dict(norm='batch'))
-
-def schedule_epochs(epochs:int, schedule:str) -> tuple:
-    "(epochs to train, 0-based epoch of the x0.1 drop) for nominal `epochs` under 'half' (ours) or 'reference' (DC/DSA/DM code)."
-    check_choice(schedule, ('half', 'reference'), 'lr schedule')
-    return (epochs, epochs // 2) if schedule == 'half' else (epochs + 1, epochs // 2 + 2)
+DC_AUGMENT = 'dc-by-dataset'   # the 'dc' preset's augmentation: DC's per-dataset rule (`protocol_settings`)
+STANDARD = dict(protocol='dd_nb', model='convnet', n_models=5, lr=0.01, momentum=0.9, weight_decay=5e-4, temperature=1.0,
+                online_loss='kd', hard_weight=0.0, split='test')   # what an unset field means when no preset sets it
+PRESET_FIELDS = ('epochs', 'schedule', 'dsa', 'batch_size', 'net_kwargs')   # what a named protocol sets
+KEY_FIELDS = ('model', 'n_models', 'epochs', 'protocol')                # always in a recipe's baseline key, set or not
 
 def augment_name(aug) -> str:
     "How an augmentation setting is recorded in a protocol."
     if not aug: return 'none'
     return aug if isinstance(aug, str) else repr(aug)
 
+@dataclass(frozen=True)
+class EvalRecipe:
+    "How sets are evaluated: everything but the set, the data and the seed. None = not set: the protocol's value, else `STANDARD`."
+    protocol: str = None       # named preset (`PROTOCOLS`); None: 'dd_nb'
+    model: str = None          # evaluation architecture; None: 'convnet'
+    n_models: int = None       # None: 5
+    epochs: int = None         # nominal epochs; None: the protocol's
+    lr: float|str = None       # training lr, or 'synset' for the set's own `eval_lr`; None: 0.01
+    batch_size: int = None
+    momentum: float = None
+    weight_decay: float = None
+    dsa: object = None         # DSA strategy string or an augmenter (`DSA`, `DCAugment`); '' = none
+    schedule: str = None       # lr drop: 'half' (x0.1 at epochs // 2) or 'reference' (the DC/DSA/DM loop, see `schedule_epochs`)
+    net_kwargs: dict = None    # evaluation-network options (e.g. norm='batch'), joined to the protocol's
+    temperature: float = None  # KD temperature of an online labeler
+    online_loss: str = None    # 'kd' or 'mse' (`ONLINE_LOSSES`)
+    hard_weight: float = None  # + hard_weight x CE to the images' classes (online labels)
+    split: str = None          # 'test' to report, 'val' to choose hyperparameters
+
+    def given(self) -> dict:
+        "The fields this recipe sets (not None)."
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+    def replace(self, **kw) -> EvalRecipe:
+        "A copy with fields `kw` set (None leaves a field as it is); an unknown name is refused, naming the fields."
+        names = [f.name for f in fields(self)]
+        for k in kw: check_choice(k, names, 'evaluation recipe field')
+        return dataclasses.replace(self, **{k: v for k, v in kw.items() if v is not None})
+    def key(self) -> dict:
+        "What a random baseline's cache key holds: `KEY_FIELDS` (set or not) and every other field it sets."
+        return {k: getattr(self, k) for k in KEY_FIELDS} | self.given()
+    def to_dict(self) -> dict:
+        "The set fields as JSON values (an augmenter by its recorded name, see `augment_name`)."
+        return {k: augment_name(v) if k == 'dsa' and not isinstance(v, str) else v for k, v in self.given().items()}
+    @classmethod
+    def from_dict(cls, d:dict) -> EvalRecipe: return cls().replace(**d)
+    def __repr__(self): return f"EvalRecipe({', '.join(f'{k}={v!r}' for k, v in self.given().items())})"
+
+# %% ../nbs/04_train.ipynb #6eac388d
+PROTOCOLS = {'dd_nb': EvalRecipe('dd_nb', epochs=300, schedule='half', dsa=DSA_ALL, batch_size=256, net_kwargs={}),
+             'dc': EvalRecipe('dc', schedule='reference', dsa=DC_AUGMENT, batch_size=256, net_kwargs={}),   # epochs: 1000 augmented, else 300
+             'dsa': EvalRecipe('dsa', epochs=1000, schedule='reference', dsa=DSA(DSA_ALL, op_per='batch'), batch_size=256, net_kwargs={}),
+             'dm': EvalRecipe('dm', epochs=1000, schedule='reference', dsa=DSA(DSA_ALL, op_per='batch'), batch_size=256, net_kwargs={}),
+             'datadam': EvalRecipe('datadam', epochs=1800, schedule='reference', dsa=DSA(DSA_ALL, op_per='batch'), batch_size=64,
+                                   net_kwargs=dict(norm='batch'))}
+
+def protocol_settings(name:str,            # one of `PROTOCOLS`
+                      data:DDData,          # the dataset (DC's augmentation depends on it)
+                      norm:str=None) -> dict: # the evaluation networks' norm if not the preset's ('batch' switches DC to crop_noise)
+    "The training settings of a named evaluation protocol: epochs, schedule, augmentation, batch size, network options."
+    check_choice(name, PROTOCOLS, 'evaluation protocol')
+    s = {k: getattr(PROTOCOLS[name], k) for k in PRESET_FIELDS}; s['net_kwargs'] = dict(s['net_kwargs'])
+    if s['dsa'] == DC_AUGMENT:            # DC's `get_daparam`: MNIST augmented (crop_noise for batch norm), elsewhere none
+        s['dsa'] = DCAugment('crop_noise') if norm == 'batch' else DCAugment('crop_scale_rotate') if data.name == 'mnist' else ''
+        s['epochs'] = 1000 if s['dsa'] else 300
+    return s
+
+def schedule_epochs(epochs:int, schedule:str) -> tuple:
+    "(epochs to train, 0-based epoch of the x0.1 drop) for nominal `epochs` under 'half' (ours) or 'reference' (DC/DSA/DM code)."
+    check_choice(schedule, ('half', 'reference'), 'lr schedule')
+    return (epochs, epochs // 2) if schedule == 'half' else (epochs + 1, epochs // 2 + 2)
+
+
 # %% ../nbs/04_train.ipynb #e319bfc1
 def evaluate(synset,                       # a `SynSet`, or a tuple (images, targets)
              data:DDData,                  # the dataset it was distilled from (its test / val split is scored)
-             model:str='convnet', n_models:int=5,
-             epochs:int=None,              # nominal epochs; None: the protocol's (300 for 'dd_nb')
-             lr:float|str=0.01,            # training lr, or 'synset' for the set's own `eval_lr`
-             batch_size:int=None,          # None: the protocol's
-             momentum:float=0.9, weight_decay:float=5e-4,
-             dsa=None,                     # DSA strategy string or an augmenter (`DSA`, `DCAugment`); '' = none; None: the protocol's
-             temperature:float=1.0, seed:int=0,
-             split:str='test',             # 'test' to report, 'val' to choose hyperparameters
-             vectorize='auto', progress:bool=False, net_kwargs:dict=None,
-             protocol:str='dd_nb',         # named preset (`PROTOCOLS`); explicit arguments override its values
+             recipe:EvalRecipe=None,       # how to evaluate (None: `EvalRecipe()`, the 'dd_nb' protocol); `settings` set its fields
+             seed:int=0, vectorize='auto', progress:bool=False,
              only=None,                    # indices of the models trained here (see `06_distributed`); the result holds their accuracies only
-             online_loss:str='kd',         # loss to an online labeler ('kd' or 'mse'; see `target_loss`)
-             hard_weight:float=0.0) -> EvalResult:  # + hard_weight x CE to the images' classes (online labels)
-    "Train `n_models` fresh networks on `synset` and score them on `data`'s `split`."
+             **settings) -> EvalResult:    # `EvalRecipe` fields: model, n_models, epochs, lr, batch_size, dsa, protocol, split, ...
+    "Train the recipe's fresh networks on `synset` and score them on `data`'s `split`."
+    r = (recipe or EvalRecipe()).replace(**settings)
+    model, n_models, lr, momentum, weight_decay, temperature, online_loss, hard_weight, split, protocol = (
+        STANDARD[k] if getattr(r, k) is None else getattr(r, k)
+        for k in ('model', 'n_models', 'lr', 'momentum', 'weight_decay', 'temperature', 'online_loss', 'hard_weight', 'split', 'protocol'))
     check_choice(split, ('test', 'val'), 'split')
+    net_kwargs = r.net_kwargs
     preset = protocol_settings(protocol, data, (net_kwargs or {}).get('norm'))
-    overrides = sorted(k for k, v in dict(epochs=epochs, batch_size=batch_size, dsa=dsa, net_kwargs=net_kwargs).items()
+    overrides = sorted(k for k, v in dict(epochs=r.epochs, batch_size=r.batch_size, dsa=r.dsa, net_kwargs=net_kwargs, schedule=r.schedule).items()
                        if v is not None and augment_name(v) != augment_name(preset[k]))
-    epochs, batch_size, dsa = (preset[k] if v is None else v for k, v in (('epochs', epochs), ('batch_size', batch_size), ('dsa', dsa)))
+    epochs, batch_size, dsa, schedule = (preset[k] if getattr(r, k) is None else getattr(r, k) for k in ('epochs', 'batch_size', 'dsa', 'schedule'))
     net_kwargs = preset['net_kwargs'] | (net_kwargs or {})
-    n_epochs, drop_at = schedule_epochs(epochs, preset['schedule'])
+    n_epochs, drop_at = schedule_epochs(epochs, schedule)
     t0 = time.time()
     resample = None
     if isinstance(synset, SynSet):
@@ -267,14 +349,15 @@ def evaluate(synset,                       # a `SynSet`, or a tuple (images, tar
     g = torch.Generator().manual_seed(seed)
     models = [make_net(model, data, g, **(net_kwargs or {})) for _ in range(n_models)]
     aug = (DSA(dsa) if isinstance(dsa, str) else dsa) if dsa else None
-    models = train_models(models, images, targets, n_epochs, lr, batch_size, momentum, weight_decay, aug, labeler,
-                          temperature, g, vectorize, progress, resample, drop_at, only, online_loss, hard_weight)
+    models = train_models(models, images, targets, epochs=n_epochs, lr=lr, batch_size=batch_size, momentum=momentum, weight_decay=weight_decay,
+                          dsa=aug, labeler=labeler, temperature=temperature, generator=g, vectorize=vectorize, progress=progress,
+                          resample=resample, drop_at=drop_at, only=only, online_loss=online_loss, hard_weight=hard_weight)
     x, y = (data.x_test, data.y_test) if split == 'test' else (data.x_val, data.y_val)
     accs = accuracy(models, x, y)
     proto = dict(protocol=protocol, dataset=data.name, ipc=ipc, n_images=len(images), model=model, n_models=n_models, epochs=epochs,
                  **({'epochs_trained': n_epochs} if n_epochs != epochs else {}), lr=lr,
                  lr_source=lr_source, batch_size=batch_size, momentum=momentum, weight_decay=weight_decay,
-                 lr_schedule='x0.1 at epoch epochs//2' if preset['schedule'] == 'half' else f'x0.1 from epoch {drop_at} of {n_epochs} (reference loop)',
+                 lr_schedule='x0.1 at epoch epochs//2' if schedule == 'half' else f'x0.1 from epoch {drop_at} of {n_epochs} (reference loop)',
                  dsa=augment_name(dsa), labels=label_kind(targets, labeler),
                  **(dict(online_loss=online_loss, hard_weight=hard_weight) if labeler is not None else {}),
                  temperature=temperature, seed=seed, split=split, selection='final epoch, no checkpoint selection',
@@ -316,9 +399,11 @@ def random_baseline(data:DDData, ipc:int, seeds=(0, 1, 2),
                     cache:bool=False,    # reuse (or store) the result under the data root's cache/baselines folder (or a shipped one)
                     evaluator=None,      # evaluates each subset: default `evaluate` (`06_distributed` passes its sharded one)
                     labeler=None,        # online labeler of every subset (the same label source as the set compared with)
-                    **eval_kwargs) -> EvalResult:
+                    recipe:EvalRecipe=None, # how every subset is evaluated; keyed by `recipe.key()`
+                    **eval_kwargs) -> EvalResult:  # `EvalRecipe` fields (set on `recipe`); without a recipe they are the key, as given
     "Evaluate one random real subset per seed (subset and models seeded by it); accuracies pooled."
-    path = data_root()/'cache'/'baselines'/baseline_file(data, ipc, seeds, eval_kwargs, labeler)
+    if recipe is not None: recipe = recipe.replace(**eval_kwargs); eval_kwargs = recipe.given()
+    path = data_root()/'cache'/'baselines'/baseline_file(data, ipc, seeds, eval_kwargs if recipe is None else recipe.key(), labeler)
     def compute():
         def subset(s):
             sub = random_subset(data, ipc, torch.Generator().manual_seed(1000 + s)); sub.labeler = labeler; return sub
