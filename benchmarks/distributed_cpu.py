@@ -32,10 +32,10 @@ def timed_distill(dataset, method, ipc, steps, batch_real, threads, opts):
     torch.set_num_threads(threads)
     data = load_dataset(dataset)
     kw = dict(seed=0, progress=False, batch_real=batch_real, **opts)
-    D.distill(init_synset(data, ipc, generator=torch.Generator().manual_seed(0)), data, method, steps=2, **kw)
+    D.distill_sharded(init_synset(data, ipc, generator=torch.Generator().manual_seed(0)), data, method, steps=2, **kw)
     syn = init_synset(data, ipc, generator=torch.Generator().manual_seed(0))
     _sync(); t0 = time.perf_counter()
-    run = D.distill(syn, data, method, steps=steps, **kw)
+    run = D.distill_sharded(syn, data, method, steps=steps, **kw)
     _sync()
     return dict(seconds=time.perf_counter() - t0, final_loss=run.history[-1]['loss'])
 
@@ -45,9 +45,9 @@ def timed_evaluate(dataset, ipc, n_models, epochs, threads):
     torch.set_num_threads(threads)
     data = load_dataset(dataset)
     syn = init_synset(data, ipc, 'real', torch.Generator().manual_seed(0))
-    D.evaluate(syn, data, n_models=D.world()[1], epochs=1)                     # warm-up
+    D.evaluate_sharded(syn, data, n_models=D.world()[1], epochs=1)                     # warm-up
     _sync(); t0 = time.perf_counter()
-    r = D.evaluate(syn, data, n_models=n_models, epochs=epochs)
+    r = D.evaluate_sharded(syn, data, n_models=n_models, epochs=epochs)
     _sync()
     return dict(seconds=time.perf_counter() - t0, accuracies=r.accuracies)
 

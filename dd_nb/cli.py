@@ -348,20 +348,20 @@ def save_labeler(labeler, folder, source:str) -> Path:
 
 def _evaluate_both(synset, data, args, log, student:dict=None):
     "Evaluate the set and the same-recipe random baseline at equal bytes (and the same label source); returns both results."
-    from dd_nb.distributed import evaluate, random_baseline
+    from dd_nb.distributed import evaluate_sharded, random_baseline_sharded
     from dd_nb.synset import image_bytes_per_ipc
     protocol, student = getattr(args, 'protocol', 'dd_nb'), student or {}
     epochs = args.eval_epochs or student.get('epochs') or (RECIPES.get(data.name, {}).get('eval_epochs') if protocol == 'dd_nb' else None)
     kw = dict(model=args.eval_model, n_models=args.eval_models, epochs=epochs, protocol=protocol) | {k: student[k] for k in ('lr', 'temperature') if k in student}
     log(f"evaluating: {args.eval_models} x {args.eval_model}, protocol {protocol}" + (f', {epochs} epochs' if epochs else '') + ' ...')
-    res = evaluate(synset, data, seed=args.seed, progress=not args.quiet, **kw)
+    res = evaluate_sharded(synset, data, seed=args.seed, progress=not args.quiet, **kw)
     ipc = baseline_ipc(synset, data)
     if ipc != synset.ipc: log(f'random baseline at equal bytes: {ipc} real images per class')
     upd = getattr(args, 'image_update', None)
-    if upd is None: rnd = random_baseline(data, ipc, seeds=tuple(range(args.random_seeds)), cache=not args.no_cache, labeler=synset.labeler, **kw)
+    if upd is None: rnd = random_baseline_sharded(data, ipc, seeds=tuple(range(args.random_seeds)), cache=not args.no_cache, labeler=synset.labeler, **kw)
     else:    # the same update (steps, settings, projector, teacher) on every random subset; not cached
         from dd_nb.hello import refined_baseline
-        rnd = refined_baseline(data, ipc, upd, seeds=tuple(range(args.random_seeds)), evaluator=evaluate, labeler=synset.labeler, **kw)
+        rnd = refined_baseline(data, ipc, upd, seeds=tuple(range(args.random_seeds)), evaluator=evaluate_sharded, labeler=synset.labeler, **kw)
         res.protocol['image_update'] = upd.settings() | dict(bytes=int(sum(synset.storage().values())))
     rnd.protocol.update(ipc=ipc, bytes=ipc * image_bytes_per_ipc(data))
     if rnd.protocol.get('cache', '').startswith(('hit', 'shipped')): log(f"random baseline: {rnd.protocol['cache']}")
@@ -403,7 +403,7 @@ def cmd_distill(args, log=print):
     from dd_nb.data import load_dataset
     from dd_nb.distill import get_method
     from dd_nb.synset import init_synset
-    from dd_nb.distributed import is_main, world, distill
+    from dd_nb.distributed import is_main, world, distill_sharded
     if not is_main(): log, args.quiet = _quiet, True    # under torchrun, rank 0 alone prints, shows progress and writes
     method = get_method(args.method, args.kind)
     from dd_nb.synset import PixelSet
@@ -442,7 +442,7 @@ def cmd_distill(args, log=print):
     if held: log(f"{out}: already distilled ({steps} steps); re-evaluating" if held[1] == steps else f"{out}: resuming from step {held[1]} of {steps}")
     args.stage, args.out_path = 'distilling', out
     t0 = time.time()
-    run = distill(synset, data, args.method, steps=steps, seed=args.seed, lrs={'images': args.lr} if args.lr else None,
+    run = distill_sharded(synset, data, args.method, steps=steps, seed=args.seed, lrs={'images': args.lr} if args.lr else None,
                   checkpoint=out/'checkpoint.pt', checkpoint_seconds=args.checkpoint_seconds, record=dict(settings=settings),
                   progress=not args.quiet, **obj_opts)
     synset.meta = dict(synset.meta, run=dict(settings=settings, steps=steps))    # state.safetensors carries the settings too

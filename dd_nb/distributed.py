@@ -10,12 +10,12 @@ import torch
 import torch.distributed as dist
 from .core import resolve_device
 from .data import DDData
-from .distill import Callback, DistillRun, Objective, get_objective, distill as distill_one
-from .train import EvalResult, evaluate as evaluate_one, random_baseline as random_baseline_one
+from .distill import Callback, DistillRun, Objective, get_objective, distill
+from .train import EvalResult, evaluate, random_baseline
 
 # %% auto #0
 __all__ = ['world', 'is_main', 'split', 'join', 'leave', 'free_port', 'launch', 'gather', 'broadcast', 'not_separable',
-           'ShardClasses', 'distill', 'evaluate', 'random_baseline']
+           'ShardClasses', 'distill_sharded', 'evaluate_sharded', 'random_baseline_sharded']
 
 # %% ../nbs/06_distributed.ipynb #4c0d184d
 def world() -> tuple:
@@ -123,29 +123,29 @@ class ShardClasses(Callback):
     def after_fit(self, run): run.objective.classes = None   # the objective is whole again (it may be reused in one process)
 
 # %% ../nbs/06_distributed.ipynb #d3ebb959
-def distill(synset, data:DDData, objective='dm', callbacks=(), progress:bool=True, **kwargs) -> DistillRun:
+def distill_sharded(synset, data:DDData, objective='dm', callbacks=(), progress:bool=True, **kwargs) -> DistillRun:
     "`dd_nb.distill.distill` with the classes split over the processes of the current group (one process: the same call)."
     rank, n = world()
-    if n == 1: return distill_one(synset, data, objective, callbacks=callbacks, progress=progress, **kwargs)
-    own = inspect.signature(distill_one).parameters
+    if n == 1: return distill(synset, data, objective, callbacks=callbacks, progress=progress, **kwargs)
+    own = inspect.signature(distill).parameters
     probe = get_objective(objective, **{k: v for k, v in kwargs.items() if k not in own})   # constructors do no work
     why = not_separable(probe, data)
     if why: raise ValueError(f"{probe.name or type(probe).__name__} cannot split its classes over {n} processes: {why}")
     if data.n_classes < n: raise ValueError(f"{n} processes but {data.name!r} has {data.n_classes} classes: use at most {data.n_classes}")
-    return distill_one(synset, data, objective, callbacks=[ShardClasses(), *callbacks], progress=progress and rank == 0, **kwargs)
+    return distill(synset, data, objective, callbacks=[ShardClasses(), *callbacks], progress=progress and rank == 0, **kwargs)
 
 # %% ../nbs/06_distributed.ipynb #e1f9766c
-def evaluate(synset, data:DDData, n_models:int=5, progress:bool=False, **kwargs) -> EvalResult:
+def evaluate_sharded(synset, data:DDData, n_models:int=5, progress:bool=False, **kwargs) -> EvalResult:
     "`dd_nb.train.evaluate` with the models split over the processes of the current group, accuracies gathered in model order."
     rank, n = world()
-    if n == 1: return evaluate_one(synset, data, n_models=n_models, progress=progress, **kwargs)
+    if n == 1: return evaluate(synset, data, n_models=n_models, progress=progress, **kwargs)
     t0, mine = time.time(), split(n_models)
-    r = evaluate_one(synset, data, n_models=n_models, only=mine, progress=progress and rank == 0, **kwargs) if mine else None
+    r = evaluate(synset, data, n_models=n_models, only=mine, progress=progress and rank == 0, **kwargs) if mine else None
     parts = [p for p in gather(r and (r.accuracies, r.protocol)) if p is not None]
     proto = {k: v for k, v in parts[0][1].items() if k != 'only'} | {'processes': n}
     return EvalResult([a for accs, _ in parts for a in accs], proto, time.time() - t0)
 
-def random_baseline(data:DDData, ipc:int, seeds=(0, 1, 2), cache:bool=False, **eval_kwargs) -> EvalResult:
+def random_baseline_sharded(data:DDData, ipc:int, seeds=(0, 1, 2), cache:bool=False, **eval_kwargs) -> EvalResult:
     "`dd_nb.train.random_baseline` with each subset's models split over the processes."
     if cache and world()[1] > 1: dist.barrier()   # every rank looks for the cached file at the same moment
-    return random_baseline_one(data, ipc, seeds, cache, evaluator=evaluate, **eval_kwargs)
+    return random_baseline(data, ipc, seeds, cache, evaluator=evaluate_sharded, **eval_kwargs)

@@ -32,10 +32,10 @@ JOBS = {'dm': dict(batch_real=16), 'datadam': dict(batch_real=16), 'datadam_pool
 
 def test_two_ranks_equal_one_process(digits, tmp_path):
     "DM and DataDAM (instance norm, fresh and pool) on 2 ranks, a 2-rank run stopped and resumed, and 3 models evaluated on 2 ranks: one launch."
-    calls = [partial(D.distill, fresh(digits), digits, name.split('_')[0], steps=8, seed=1, progress=False, **kw) for name, kw in JOBS.items()]
+    calls = [partial(D.distill_sharded, fresh(digits), digits, name.split('_')[0], steps=8, seed=1, progress=False, **kw) for name, kw in JOBS.items()]
     ck = tmp_path / 'ck.pt'
-    resumed = [partial(D.distill, fresh(digits), digits, 'dm', steps=s, seed=1, batch_real=16, checkpoint=ck, checkpoint_every=2, progress=False) for s in (4, 8)]
-    calls += resumed + [partial(D.evaluate, fresh(digits), digits, n_models=3, epochs=2)]
+    resumed = [partial(D.distill_sharded, fresh(digits), digits, 'dm', steps=s, seed=1, batch_real=16, checkpoint=ck, checkpoint_every=2, progress=False) for s in (4, 8)]
+    calls += resumed + [partial(D.evaluate_sharded, fresh(digits), digits, n_models=3, epochs=2)]
     rank0, rank1 = D.launch(calls)
     for (name, kw), r0, r1 in zip(JOBS.items(), rank0, rank1):
         one = distill(fresh(digits), digits, name.split('_')[0], steps=8, seed=1, progress=False, **kw)
@@ -57,7 +57,7 @@ def test_two_ranks_equal_one_process(digits, tmp_path):
 
 def test_non_separable_objective_is_refused(digits):
     with pytest.raises(Exception, match="datadam cannot split its classes over 2 processes: its random networks have batch norm"):
-        D.launch(partial(D.distill, fresh(digits), digits, 'datadam', steps=2, norm='batch', progress=False))
+        D.launch(partial(D.distill_sharded, fresh(digits), digits, 'datadam', steps=2, norm='batch', progress=False))
     assert 'one student network' in D.not_separable(get_objective('mtt'), digits)
     assert 'redefines the loss of DM' in D.not_separable(get_objective('dm_causal'), digits)
     assert D.not_separable(get_objective('dm'), digits) is None
