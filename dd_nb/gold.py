@@ -11,17 +11,19 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from .data import DDData
-from .core import check_choice, show_images, atomic_write
+from .core import check_choice, show_images, atomic_write, progress_bar
 from .nets import make_net
-from .synset import init_synset
+from .synset import init_synset, label_kind
 from .distill import DM, class_means, distill, register_method
-from .train import evaluate, combine
+from .train import evaluate, combine, target_loss, fit, shuffled_batches
+from .dc import DC, match_loss
 
 # %% auto #0
 __all__ = ['SCORE_WHEN', 'ORDERS', 'KEEP_FORMAT', 'PRUNE_SCORES', 'per_sample_loss', 'loss_history', 'loss_scores', 'keep_counts',
            'prune', 'save_keep', 'load_keep', 'plot_score_hist', 'show_kept', 'prune_explorer', 'causal_effects',
            'causal_scores', 'DMCausal', 'prune_distill_eval', 'pruning_curves', 'curve_table', 'plot_pruning_curves',
-           'montecarlo_scores', 'PruneScore', 'prune_scores']
+           'per_sample_grads', 'dc_causal_effects', 'dc_causal_scores', 'montecarlo_scores', 'PruneScore',
+           'prune_scores']
 
 # %% ../nbs/12_gold.ipynb #cc4269f8
 SCORE_WHEN = ('early', 'final')
@@ -44,18 +46,9 @@ def loss_history(data:DDData, epochs:int=3, model:str='convnet', width:int=32, s
     opt = torch.optim.SGD(net.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
     x, y, n = data.x_train, data.y_train, len(data.y_train)
     hist = torch.empty(epochs, n)
-    it = range(epochs)
-    if progress:
-        from tqdm.auto import tqdm
-        it = tqdm(it, desc='scorer', leave=False)
-    for ep in it:
-        net.train()
-        perm = torch.randperm(n, generator=g)
-        for i in range(0, n, batch_size):
-            idx = perm[i:i + batch_size]
-            loss = F.cross_entropy(net(x[idx]), y[idx])
-            opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-        hist[ep] = per_sample_loss(net, x, y).cpu()    # scores live on the CPU, beside the data's index
+    def losses(st): return (F.cross_entropy(net(x[idx]), y[idx]) for idx in shuffled_batches(n, batch_size, g))
+    def score(st): hist[st.epoch] = per_sample_loss(net, x, y).cpu()    # scores live on the CPU, beside the data's index
+    fit(net, opt, epochs, losses, after_epoch=[score], progress=progress, desc='scorer')
     return hist, net
 
 def loss_scores(data:DDData, epochs:int=3,
@@ -356,13 +349,13 @@ def prune_distill_eval(data:DDData, scores, keep=0.1, order:str='easy', band=(0,
 def pruning_curves(data:DDData, scores:dict,   # order name -> (scores, prune order, band), e.g. {'easy': (s, 'easy', (0, 100))}
                    fractions=(0.5, 0.2, 0.1, 0.05, 0.02), seeds=(0, 1, 2), progress:bool=True, **kwargs) -> list:
     "Rows of `prune_distill_eval` for every curve x fraction x seed, plus the full pool once per seed."
-    from tqdm.auto import tqdm
     jobs = [('full', None, 'easy', (0, 100), 1.0, s) for s in seeds]
     jobs += [(name, sc, o, band, f, s) for s in seeds for name, (sc, o, band) in scores.items() for f in fractions]
-    rows = []
-    for name, sc, o, band, f, s in tqdm(jobs, desc='pruning curves', disable=not progress):
+    rows, bar = [], progress_bar(len(jobs), 'pruning curves', disable=not progress)
+    for name, sc, o, band, f, s in jobs:
         r = prune_distill_eval(data, sc if sc is not None else torch.zeros(len(data.y_train)), f, o, band, seed=s, **kwargs)
-        rows.append(dict(r, curve=name))
+        rows.append(dict(r, curve=name)); bar.update(1)
+    bar.close()
     return rows
 
 def curve_table(rows:list) -> dict:
@@ -394,6 +387,59 @@ def plot_pruning_curves(rows:list, ax=None, title:str=None, baseline=None):
     ax.legend(fontsize=8); ax.set_title(title or 'pruning curves')
     return ax
 
+# %% ../nbs/12_gold.ipynb #600e7fbe
+def per_sample_grads(net, x, cls:int) -> list:
+    "Gradients of each sample's cross-entropy (label `cls`) wrt `net`'s trainable parameters: a list of (N, *shape)."
+    from torch.func import functional_call, vmap, grad
+    named = [(n, p) for n, p in net.named_parameters() if p.requires_grad]
+    params, buffers = {n: p.detach() for n, p in named}, dict(net.named_buffers())
+    def one(p, xi): return F.cross_entropy(functional_call(net, (p, buffers), (xi[None],)), torch.full((1,), cls, device=xi.device))
+    g = vmap(grad(one), in_dims=(None, 0))(params, x)
+    return [g[n] for n, _ in named]
+
+def dc_causal_effects(net,                # the matching network (batch norm, if any, frozen in eval mode as DC does)
+                      real, cls:int,      # one class's real batch (N, ...) and its class id
+                      syn, syn_targets,   # that class's synthetic images (a leaf that requires grad) and their targets
+                      metric:str='ours',  # DC's gradient distance (`match_loss`)
+                      norms:bool=True):   # return ||ITE|| (N,) instead of the effects (N, *syn.shape)
+    "Exact leave-one-out effect of each real sample on DC's gradient-matching gradient wrt the synthetic images (ITE)."
+    check_choice(metric, ('ours', 'mse', 'cos'), 'distance metric')
+    n = len(real)
+    if n < 2: raise ValueError(f"a leave-one-out effect needs at least 2 real samples in the batch, got {n}")
+    if not syn.requires_grad: raise ValueError("syn must require grad (the effect is a gradient wrt the synthetic images)")
+    gi = per_sample_grads(net, real, cls)                                   # the real gradient is their mean
+    gr = [g.mean(0) for g in gi]
+    params = [p for p in net.parameters() if p.requires_grad]
+    gw_syn = torch.autograd.grad(target_loss(net(syn), syn_targets, label_kind(syn_targets)), params, create_graph=True)
+    (base,) = torch.autograd.grad(match_loss(gw_syn, gr, metric), syn, retain_graph=True)
+    out = []
+    for i in range(n):                                                      # D without x_i: mean of the other n-1 gradients
+        loo = [(n * m - g[i]) / (n - 1) for g, m in zip(gi, gr)]
+        (gl,) = torch.autograd.grad(match_loss(gw_syn, loo, metric), syn, retain_graph=True)
+        e = base - gl
+        out.append(e.norm() if norms else e)
+    return torch.stack(out)
+
+def dc_causal_scores(data:DDData, ipc:int=1, n_nets:int=5, seed:int=0,
+                     synset=None,         # synthetic set to take the effect on (default: random real images, one draw per net)
+                     **dc_kwargs) -> torch.Tensor:   # DC's options (model, depth, width, dis_metric, ...)
+    "Per-sample causal scores (N,) for gradient matching: mean over fresh DC networks of ||ITE|| / class mean, whole classes as batches."
+    obj, g = DC(**dc_kwargs), torch.Generator().manual_seed(seed)
+    total = torch.zeros(len(data.y_train))
+    for _ in range(n_nets):
+        s = init_synset(data, ipc, generator=g) if synset is None else synset
+        obj.setup(s, data)                                                  # DC's network choice (depth 2 on 8x8 digits)
+        net, _ = obj.fresh_net(data, g)
+        net.train(); obj.freeze_bn(net, data, g)
+        with torch.no_grad(): m = s.materialize()
+        for c, idx in enumerate(data.class_index):
+            sel = m.classes == c
+            syn = m.images[sel].detach().clone().requires_grad_(True)
+            eff = dc_causal_effects(net, data.x_train[idx], c, syn, m.targets[sel].detach(), obj.dis_metric).detach().cpu()
+            total[idx.cpu()] += eff / eff.mean().clamp_min(1e-30)
+    return total / n_nets
+
+
 # %% ../nbs/12_gold.ipynb #dc5e0a04
 def montecarlo_scores(data:DDData, n_subsets:int=200,
                       per_class:int=5,          # real images per class in each random subset
@@ -408,8 +454,8 @@ def montecarlo_scores(data:DDData, n_subsets:int=200,
     g = torch.Generator().manual_seed(seed)
     n = len(data.y_train)
     total, count, runs = torch.zeros(n, dtype=torch.float64), torch.zeros(n, dtype=torch.float64), []
-    from tqdm.auto import tqdm
-    for k in tqdm(range(n_subsets), desc='Monte-Carlo subsets', disable=not progress):
+    bar = progress_bar(n_subsets, 'Monte-Carlo subsets', disable=not progress)
+    for k in range(n_subsets):
         pos = data.sample_per_class(per_class, g).flatten().sort().values
         pool = data.with_train(pos, note=f'Monte-Carlo subset {k}')
         s = int(torch.randint(0, 2**31 - 1, (1,), generator=g))
@@ -417,7 +463,8 @@ def montecarlo_scores(data:DDData, n_subsets:int=200,
         if steps: distill(syn, pool, objective, steps=steps, seed=s, progress=False, **{'batch_real': per_class, **(objective_kwargs or {})})
         acc = evaluate(syn, data, n_models=n_models, epochs=epochs, seed=s, split='val').mean
         total[pos] += acc; count[pos] += 1
-        runs.append(dict(positions=pos.tolist(), accuracy=acc))
+        runs.append(dict(positions=pos.tolist(), accuracy=acc)); bar.update(1)
+    bar.close()
     overall = float(np.mean([r['accuracy'] for r in runs]))
     scores = torch.where(count > 0, total / count.clamp_min(1), torch.full_like(total, overall))   # never drawn: the overall mean
     return (scores.float(), runs) if return_runs else scores.float()
