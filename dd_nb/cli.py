@@ -350,14 +350,18 @@ def _evaluate_both(synset, data, args, log, student:dict=None):
     "Evaluate the set and the same-recipe random baseline at equal bytes (and the same label source); returns both results."
     from dd_nb.distributed import evaluate_sharded, random_baseline_sharded
     from dd_nb.synset import image_bytes_per_ipc
+    from dd_nb.train import EvalRecipe
     protocol, student = getattr(args, 'protocol', 'dd_nb'), student or {}
     epochs = args.eval_epochs or student.get('epochs') or (RECIPES.get(data.name, {}).get('eval_epochs') if protocol == 'dd_nb' else None)
     kw = dict(model=args.eval_model, n_models=args.eval_models, epochs=epochs, protocol=protocol) | {k: student[k] for k in ('lr', 'temperature') if k in student}
     log(f"evaluating: {args.eval_models} x {args.eval_model}, protocol {protocol}" + (f', {epochs} epochs' if epochs else '') + ' ...')
-    res = evaluate_sharded(synset, data, seed=args.seed, progress=not args.quiet, **kw)
+    recipe = EvalRecipe().replace(**kw)     # the evaluation recipe, built from the arguments (metrics.json records it)
+    res = evaluate_sharded(synset, data, recipe=recipe, n_models=recipe.n_models, seed=args.seed, progress=not args.quiet)
+    res.protocol['recipe'] = recipe.to_dict()
     ipc = baseline_ipc(synset, data)
     if ipc != synset.ipc: log(f'random baseline at equal bytes: {ipc} real images per class')
     upd = getattr(args, 'image_update', None)
+    # the baseline takes the same settings as keywords: its cache key (and the shipped baselines) are keyed by them
     if upd is None: rnd = random_baseline_sharded(data, ipc, seeds=tuple(range(args.random_seeds)), cache=not args.no_cache, labeler=synset.labeler, **kw)
     else:    # the same update (steps, settings, projector, teacher) on every random subset; not cached
         from dd_nb.hello import refined_baseline

@@ -41,6 +41,10 @@ def test_distill_then_evaluate(tmp_path, dd_here):
         assert k in m
     assert m['method'] == 'dm' and m['ipc'] == 1 and m['bytes_total'] == 10 * 64 * 4
     assert (out / 'synset.safetensors').exists() and (out / 'grid.png').stat().st_size > 1000
+    from dd_nb.train import EvalRecipe     # the recipe the arguments built, recorded; it reproduces the evaluation's settings
+    rec = EvalRecipe.from_dict(m['protocol']['evaluation']['recipe'])
+    assert (rec.protocol, rec.model, rec.n_models, rec.epochs) == ('dd_nb', 'convnet', 2, 40), rec
+    assert len(m['accuracies']) == rec.n_models
     r2 = dd_here('evaluate', str(out), '--eval-models', '2', '--eval-epochs', '40', '--random-seeds', '1', '--quiet')
     assert f"{m['accuracy_mean']:.1f} ±" in r2.stdout
 
