@@ -39,7 +39,7 @@ MARKER = '.dd_nb_docs'   # marks the folders this script may empty and rebuild
 LAYERS = [(0, 9, 'Foundation'), (10, 19, 'Methods'), (20, 29, 'Command line'), (30, 39, 'Lessons')]
 # Hand-written and generated pages beside the notebooks: (navigation title, page). `results.md` is rendered from
 # `benchmarks/results/` by `docs/results.py`; the others are copied from `docs/`.
-PAGES = [('Results', 'results.md'), ('Implementation notes', 'notes.md')]
+PAGES = [('Map of the layers', 'layers.md'), ('Results', 'results.md'), ('Implementation notes', 'notes.md')]
 OTHER_LAYER = 'More'
 
 # The signature picture of each method notebook. A cell can claim it with the marker below in its source; otherwise
