@@ -22,7 +22,8 @@ def main():
     from dd_nb.gold import loss_scores, prune_distill_eval
     from dd_nb.distill import get_objective
     from dd_nb.datadam import VALIDATED_LRS
-    res = Path(__file__).parent / 'results'
+    from dd_nb.results import find_results_dir, write_results
+    res = find_results_dir(Path(__file__).parent)
     path, old = res / 'gold_digits_datadam.json', res / 'gold_digits_datadam_lr1.json'
     if path.exists() and not old.exists():
         rows = json.loads(path.read_text())
@@ -38,7 +39,7 @@ def main():
             r = prune_distill_eval(digits, scores, f, 'easy' if name == 'full' else name, objective='datadam', steps=150, seed=s,
                                    objective_kwargs=dict(batch_real=32))
             rows.append(dict(r, curve=name, lrs=lrs, note='image lr = DataDAM VALIDATED_LRS for 8x8 (default_lrs); computed 2026-12-04'))
-            tmp = path.with_suffix('.json.tmp'); tmp.write_text(json.dumps(rows, indent=1)); os.replace(tmp, path)
+            write_results(path.stem, rows, folder=res)
             print(f"{name} keep {f:g} seed {s}: {r['mean']:.1f} ± {r['std']:.1f}  distill {r['distill_seconds']:.0f} s", flush=True)
 
 

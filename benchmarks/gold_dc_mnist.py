@@ -27,7 +27,6 @@ def main(argv=None):
     ap.add_argument('--batch-real', type=int, default=64)
     ap.add_argument('--eval-models', type=int, default=5)
     ap.add_argument('--threads', type=int, default=1)
-    ap.add_argument('--out', default=str(Path(__file__).parent / 'results' / 'gold_dc_mnist.json'))
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
     from dd_nb.data import load_dataset, data_root
@@ -35,14 +34,15 @@ def main(argv=None):
     from dd_nb.synset import init_synset
     from dd_nb.distill import distill
     from dd_nb.train import evaluate
-    from dd_nb.core import machine_info
+    from dd_nb.results import find_results_dir, describe_machine, write_results
     data = load_dataset('mnist')
-    out = Path(a.out)
+    results = find_results_dir(Path(__file__).parent)
+    out = results / 'gold_dc_mnist.json'
     doc = json.loads(out.read_text()) if out.exists() else dict(benchmark='gold_dc_mnist', rows=[])
     def save():
-        doc.update(machine=machine_info(), scorer=SCORER, note='timings measured with other jobs running on 2 shared cores')
-        tmp = out.with_suffix('.json.tmp'); tmp.write_text(json.dumps(doc, indent=1)); os.replace(tmp, out)
-    ref = Path(__file__).parent / 'results' / 'dc_mnist_ipc1.json'
+        doc.update(machine=describe_machine(note='timings measured with other jobs running on 2 shared cores'), scorer=SCORER)
+        write_results('gold_dc_mnist', doc, folder=results)
+    ref = results / 'dc_mnist_ipc1.json'
     if ref.exists():
         for r in json.loads(ref.read_text())['rows']:
             s = r['settings']
@@ -72,7 +72,7 @@ def main(argv=None):
             if any(r['pool'] == pool_name and r['seed'] == s and r['steps'] == steps and r['batch_real'] == a.batch_real for r in doc['rows']): continue
             syn = init_synset(pool, 1, 'real', torch.Generator().manual_seed(s))
             run = distill(syn, pool, 'dc', steps=steps, seed=s, batch_real=a.batch_real, checkpoint=ck, checkpoint_every=10, progress=False)
-            syn.save(out.parent / f'gold_dc_mnist_{pool_name}_s{s}_step{steps}.safetensors')
+            syn.save(results / f'gold_dc_mnist_{pool_name}_s{s}_step{steps}.safetensors')
             res = evaluate(syn, data, n_models=a.eval_models, protocol='dc', seed=s)
             doc['rows'].append(dict(pool=pool_name, keep=keep, seed=s, steps=steps, batch_real=a.batch_real, n_kept=len(pool.y_train),
                                     mean=res.mean, std=res.std, accuracies=res.accuracies, distill_seconds=run.seconds, eval_seconds=res.seconds,

@@ -11,10 +11,11 @@ this file is for. The lead times the main job alone."""
 import argparse, cProfile, io, json, os, pstats, tempfile, time
 from pathlib import Path
 import torch
-from dd_nb.core import machine_info, atomic_write
+from dd_nb.core import atomic_write
+from dd_nb.results import find_results_dir, describe_machine
 from dd_nb.cli import main as cli
 
-OUT = Path(__file__).parent / 'results' / 'haba_speed_profile.json'
+OUT = find_results_dir(Path(__file__).parent) / 'haba_speed_profile.json'
 PARTS = {   # (file suffix, function name) -> label; cumulative seconds of each
     ('mtt.py', 'expert_buffer'): 'expert buffer (build)',
     ('distill.py', 'distill'): 'distillation (all steps)',
@@ -57,7 +58,7 @@ def main():
                  accuracy={k: metrics.get(k) for k in ('accuracy_mean', 'accuracy_std', 'accuracies', 'random_mean', 'random_std', 'random_ipc')},
                  random_cache=metrics['protocol'].get('random', {}).get('cache'),
                  distill_seconds=metrics.get('distill_seconds'), bytes_total=metrics.get('bytes_total'),
-                 machine=machine_info(), load_average_1min_start=round(load0, 2), load_average_1min_end=round(os.getloadavg()[0], 2),
+                 machine=describe_machine(), load_average_1min_start=round(load0, 2), load_average_1min_end=round(os.getloadavg()[0], 2),
                  date=time.strftime('%Y-%m-%d %H:%M'),
                  note='measured with other jobs running on the shared 2-core machine (cProfile adds overhead); the shares, not the '
                       'seconds, are the reading; the lead times the main job alone')

@@ -11,13 +11,13 @@ the fresh-install main job's: `haba_speed_profile.py` times that."""
 import argparse, json, os, tempfile, time
 from pathlib import Path
 import torch
-from dd_nb.core import machine_info
+from dd_nb.results import find_results_dir, describe_machine
 from dd_nb.cli import main as cli
 from dd_nb.data import load_dataset
 from dd_nb.synset import load_synset
 from dd_nb.train import evaluate
 
-OUT = Path(__file__).parent / 'results' / 'haba_speed_seeds.jsonl'
+OUT = find_results_dir(Path(__file__).parent) / 'haba_speed_seeds.jsonl'
 LABELS = {'before': ['buffer_epochs=15'], 'after': ['buffer_epochs=3']}
 
 
@@ -42,7 +42,7 @@ def main():
                        test_accuracies=m['accuracies'], random_mean=m['random_mean'], random_std=m['random_std'], random_ipc=m['random_ipc'],
                        val_mean=val.mean, val_std=val.std, val_accuracies=val.accuracies, bytes=m['bytes_total'],
                        distill_seconds=m['distill_seconds'], command_seconds=wall, buffer=m['protocol']['distill']['objective_config'].get('buffer_epochs'),
-                       threads=a.threads, machine=machine_info(), load_average_1min=round(os.getloadavg()[0], 2),
+                       threads=a.threads, machine=describe_machine(), load_average_1min=round(os.getloadavg()[0], 2),
                        note='measured with other jobs running on the shared 2-core machine; the buffer comes from the data root cache after the first seed')
             with OUT.open('a') as f: f.write(json.dumps(row) + '\n')
             print(f"{label} seed {seed}: test {row['test_mean']:.1f} ± {row['test_std']:.1f}, val {row['val_mean']:.1f} ± {row['val_std']:.1f}, "

@@ -25,7 +25,9 @@ import argparse, copy, dataclasses, json, sys, time
 from pathlib import Path
 import torch
 
-OUT = Path(__file__).resolve().parent / 'results' / 'hello_mnist_labels.json'
+from dd_nb.core import atomic_write
+from dd_nb.results import find_results_dir
+OUT = find_results_dir(Path(__file__).parent) / 'hello_mnist_labels.json'
 EPOCHS, N_MODELS, TEST_N, VAL_N, FIT_STEPS, TEACHER_EPOCHS, TOPK = 300, 1, 2000, 500, 300, 1, 2
 IMAGE_BYTES = 28 * 28 * 4   # one MNIST image at fp32
 
@@ -49,7 +51,7 @@ def load():
 
 
 def save(res):
-    tmp = OUT.with_suffix('.tmp'); tmp.write_text(json.dumps(res, indent=1, default=str)); tmp.replace(OUT)
+    atomic_write(OUT, lambda t: Path(t).write_text(json.dumps(res, indent=1, default=str)))   # default=str: recipe objects as text
 
 
 def main():

@@ -356,7 +356,7 @@ def _evaluate_both(synset, data, args, log, student:dict=None):
     kw = dict(model=args.eval_model, n_models=args.eval_models, epochs=epochs, protocol=protocol) | {k: student[k] for k in ('lr', 'temperature') if k in student}
     log(f"evaluating: {args.eval_models} x {args.eval_model}, protocol {protocol}" + (f', {epochs} epochs' if epochs else '') + ' ...')
     recipe = EvalRecipe().replace(**kw)     # the evaluation recipe, built from the arguments (metrics.json records it)
-    res = evaluate_sharded(synset, data, recipe=recipe, n_models=recipe.n_models, seed=args.seed, progress=not args.quiet)
+    res = evaluate_sharded(synset, data, recipe=recipe, seed=args.seed, progress=not args.quiet)
     res.protocol['recipe'] = recipe.to_dict()
     ipc = baseline_ipc(synset, data)
     if ipc != synset.ipc: log(f'random baseline at equal bytes: {ipc} real images per class')

@@ -4,14 +4,14 @@
 
 # %% ../nbs/06_distributed.ipynb #7d062398
 from __future__ import annotations
-import inspect, os, pickle, socket, tempfile, time
+import dataclasses, inspect, os, pickle, socket, tempfile, time
 from datetime import timedelta
 import torch
 import torch.distributed as dist
 from .core import resolve_device
 from .data import DDData
 from .distill import Callback, DistillRun, Objective, get_objective, distill
-from .train import EvalResult, evaluate, random_baseline
+from .train import EvalRecipe, EvalResult, STANDARD, evaluate, random_baseline
 
 # %% auto #0
 __all__ = ['world', 'is_main', 'split', 'join', 'leave', 'free_port', 'launch', 'gather', 'broadcast', 'not_separable',
@@ -135,12 +135,16 @@ def distill_sharded(synset, data:DDData, objective='dm', callbacks=(), progress:
     return distill(synset, data, objective, callbacks=[ShardClasses(), *callbacks], progress=progress and rank == 0, **kwargs)
 
 # %% ../nbs/06_distributed.ipynb #e1f9766c
-def evaluate_sharded(synset, data:DDData, n_models:int=5, progress:bool=False, **kwargs) -> EvalResult:
+def evaluate_sharded(synset, data:DDData, recipe:EvalRecipe=None, progress:bool=False, **kwargs) -> EvalResult:
     "`dd_nb.train.evaluate` with the models split over the processes of the current group, accuracies gathered in model order."
     rank, n = world()
-    if n == 1: return evaluate(synset, data, n_models=n_models, progress=progress, **kwargs)
+    if n == 1: return evaluate(synset, data, recipe, progress=progress, **kwargs)
+    fields = {f.name for f in dataclasses.fields(EvalRecipe)}
+    recipe = (recipe or EvalRecipe()).replace(**{k: v for k, v in kwargs.items() if k in fields})   # the models to split: the recipe's
+    kwargs = {k: v for k, v in kwargs.items() if k not in fields}
+    n_models = recipe.n_models or STANDARD['n_models']
     t0, mine = time.time(), split(n_models)
-    r = evaluate(synset, data, n_models=n_models, only=mine, progress=progress and rank == 0, **kwargs) if mine else None
+    r = evaluate(synset, data, recipe, only=mine, progress=progress and rank == 0, **kwargs) if mine else None
     parts = [p for p in gather(r and (r.accuracies, r.protocol)) if p is not None]
     proto = {k: v for k, v in parts[0][1].items() if k != 'only'} | {'processes': n}
     return EvalResult([a for accs, _ in parts for a in accs], proto, time.time() - t0)

@@ -16,7 +16,7 @@ from .nets import make_net
 from .synset import init_synset, label_kind
 from .distill import DM, class_means, distill, register_method
 from .train import evaluate, combine, target_loss, fit, shuffled_batches
-from .dc import DC, match_loss
+from .dc import DC, DIS_METRICS, match_loss
 
 # %% auto #0
 __all__ = ['SCORE_WHEN', 'ORDERS', 'KEEP_FORMAT', 'PRUNE_SCORES', 'per_sample_loss', 'loss_history', 'loss_scores', 'keep_counts',
@@ -403,7 +403,7 @@ def dc_causal_effects(net,                # the matching network (batch norm, if
                       metric:str='ours',  # DC's gradient distance (`match_loss`)
                       norms:bool=True):   # return ||ITE|| (N,) instead of the effects (N, *syn.shape)
     "Exact leave-one-out effect of each real sample on DC's gradient-matching gradient wrt the synthetic images (ITE)."
-    check_choice(metric, ('ours', 'mse', 'cos'), 'distance metric')
+    check_choice(metric, DIS_METRICS, 'distance metric')            # before any work
     n = len(real)
     if n < 2: raise ValueError(f"a leave-one-out effect needs at least 2 real samples in the batch, got {n}")
     if not syn.requires_grad: raise ValueError("syn must require grad (the effect is a gradient wrt the synthetic images)")
