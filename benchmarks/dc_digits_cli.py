@@ -9,6 +9,7 @@ Resumable: seeds already in the results file are skipped.
 Writes benchmarks/results/dc_digits_cli.json and .md.
 """
 import argparse, json, os
+from dd_nb.results import find_results_dir
 from pathlib import Path
 import numpy as np
 
@@ -18,7 +19,7 @@ def main(argv=None):
     ap.add_argument('--seeds', default='0,1,2')
     ap.add_argument('--method', default='dc')
     ap.add_argument('--runs', default='/tmp/dd_nb_dc_runs')
-    ap.add_argument('--out', default=str(Path(__file__).parent / 'results' / 'dc_digits_cli.json'))
+    ap.add_argument('--out', default=str(find_results_dir(__file__) / 'dc_digits_cli.json'))
     a = ap.parse_args(argv)
     import torch; torch.set_num_threads(1)
     from dd_nb.cli import main as cli

@@ -9,6 +9,7 @@ networks before and after (does the loss fall?). Resumable: rows already in the 
 Writes benchmarks/results/dc_digits_val.json.
 """
 import argparse, json, os, time
+from dd_nb.results import find_results_dir
 from pathlib import Path
 import torch
 
@@ -26,7 +27,7 @@ def main(argv=None):
     ap.add_argument('--batch-real', type=int, default=64)
     ap.add_argument('--eval-models', type=int, default=3)
     ap.add_argument('--threads', type=int, default=1)
-    ap.add_argument('--out', default=str(Path(__file__).parent / 'results' / 'dc_digits_val.json'))
+    ap.add_argument('--out', default=str(find_results_dir(__file__) / 'dc_digits_val.json'))
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
     from dd_nb.data import load_dataset

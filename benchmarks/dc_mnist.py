@@ -11,6 +11,7 @@ epochs with DC's MNIST augmentation (crop, scale, rotate), lr 0.01 x0.1 at half,
 Writes benchmarks/results/dc_mnist_ipc1.json.
 """
 import argparse, json, os, time
+from dd_nb.results import find_results_dir
 from pathlib import Path
 import torch
 
@@ -24,7 +25,7 @@ def main(argv=None):
     ap.add_argument('--eval-models', type=int, default=5)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--checkpoint', default=None, help='checkpoint file (default: under the data root cache)')
-    ap.add_argument('--out', default=str(Path(__file__).parent / 'results' / 'dc_mnist_ipc1.json'))
+    ap.add_argument('--out', default=str(find_results_dir(__file__) / 'dc_mnist_ipc1.json'))
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
     from dd_nb.data import load_dataset, data_root

@@ -12,6 +12,7 @@ Resumable: rows already in the results file are kept.
 Writes benchmarks/results/gold_dc_digits.json.
 """
 import argparse, json, os
+from dd_nb.results import find_results_dir
 from pathlib import Path
 import torch
 
@@ -41,7 +42,7 @@ def main(argv=None):
     from dd_nb.core import machine_info
     data = load_dataset(a.dataset)
     scores = loss_scores(data)
-    out = Path(a.out or Path(__file__).parent / 'results' / f'gold_dc_{a.dataset}.json')
+    out = Path(a.out or find_results_dir(__file__) / f'gold_dc_{a.dataset}.json')
     doc = json.loads(out.read_text()) if out.exists() else dict(benchmark='gold_dc', rows=[])
     pools = a.pools.split(',')
     if 'causal' in pools:   # DC's static causal scores: 5 fresh depth-2 DC networks, whole classes as batches, seed 0 (cached)

@@ -11,6 +11,7 @@ Small settings (CPU, a few minutes per point):
 Writes benchmarks/results/gold_mnist.json (rows with the full protocol) and gold_mnist.png.
 """
 import argparse, json, os, time
+from dd_nb.results import find_results_dir
 from pathlib import Path
 
 import torch
@@ -33,7 +34,7 @@ def main(argv=None):
     ap.add_argument('--scorer-batch', type=int, default=128)
     ap.add_argument('--scorer-lr', type=float, default=0.05)
     ap.add_argument('--when', default='early', choices=('early', 'final'))
-    ap.add_argument('--out', default=str(Path(__file__).parent / 'results' / 'gold_mnist.json'))
+    ap.add_argument('--out', default=str(find_results_dir(__file__) / 'gold_mnist.json'))
     ap.add_argument('--resume', action='store_true', help='keep rows of --out computed with the same settings (e.g. to add seeds)')
     ap.add_argument('--scores-cache', default=None, help='torch file to read/write the scores (skips the scorer when it exists)')
     a = ap.parse_args(argv)

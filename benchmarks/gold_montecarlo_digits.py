@@ -12,6 +12,7 @@ on the test split, seeds 0-2 (the 12_gold DM protocol; the loss curves are in go
 Writes benchmarks/results/gold_montecarlo_digits.json.
 """
 import argparse, json, os, time
+from dd_nb.results import find_results_dir
 from pathlib import Path
 import torch
 
@@ -25,7 +26,7 @@ def main(argv=None):
     ap.add_argument('--fractions', default='0.1')
     ap.add_argument('--seeds', default='0,1,2')
     ap.add_argument('--threads', type=int, default=1)
-    ap.add_argument('--out', default=str(Path(__file__).parent / 'results' / 'gold_montecarlo_digits.json'))
+    ap.add_argument('--out', default=str(find_results_dir(__file__) / 'gold_montecarlo_digits.json'))
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
     from dd_nb.data import load_dataset

@@ -18,6 +18,7 @@ import argparse, json, time
 from pathlib import Path
 import torch
 import dd_nb.haba as H
+from dd_nb.results import find_results_dir
 from dd_nb.core import machine_info
 from dd_nb.data import load_dataset
 from dd_nb.synset import init_synset
@@ -25,7 +26,7 @@ from dd_nb.distill import distill
 from dd_nb.mtt import MTT, expert_buffer
 from dd_nb.train import evaluate, random_baseline
 
-OUT = Path(__file__).parent / 'results' / 'haba_ablation.jsonl'
+OUT = find_results_dir(__file__) / 'haba_ablation.jsonl'
 BUDGETS = {'pixel5': dict(n_hallucinators=5, affine='pixel', pixel_ipc=3), 'channel10': dict(n_hallucinators=10, affine='channel', pixel_ipc=2),
            'channel10_b2': dict(bases=2, n_hallucinators=10, affine='channel', pixel_ipc=3),   # 7,680 bytes, for accuracy against bytes
            'channel10_b3': dict(bases=3, n_hallucinators=10, affine='channel', pixel_ipc=4)}   # 10,240 bytes

@@ -12,6 +12,7 @@ import argparse, json, time
 from pathlib import Path
 import torch
 import dd_nb.haba as H
+from dd_nb.results import find_results_dir
 from dd_nb.core import machine_info, atomic_write
 from dd_nb.data import load_dataset
 from dd_nb.synset import init_synset
@@ -19,7 +20,7 @@ from dd_nb.distill import distill, Callback
 from dd_nb.mtt import expert_buffer, small_image_kwargs
 from dd_nb.nets import make_net
 
-OUT = Path(__file__).parent / 'results' / 'haba_adversary.json'
+OUT = find_results_dir(__file__) / 'haba_adversary.json'
 CONFIGS = {'none': dict(adversary='none'), 'step': dict(adversary='step'), 'sum': dict(adversary='sum'),
            'sum_cos1': dict(adversary='sum', lam_cos=1.0), 'sum_cos10': dict(adversary='sum', lam_cos=10.0)}
 

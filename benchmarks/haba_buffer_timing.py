@@ -8,10 +8,11 @@ shows. Issue 8's target: under 2 minutes on the 2-core CPU.
 import argparse, json, os, platform, tempfile, time
 from pathlib import Path
 import torch
+from dd_nb.results import find_results_dir
 from dd_nb.data import load_dataset
 from dd_nb.mtt import expert_buffer
 
-RESULTS = Path(__file__).resolve().parent / 'results'
+RESULTS = find_results_dir(__file__)
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])

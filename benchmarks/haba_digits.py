@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse, json, platform, time
 from pathlib import Path
 import torch
+from dd_nb.results import find_results_dir
 from dd_nb.data import load_dataset
 from dd_nb.synset import init_synset
 from dd_nb.distill import distill
@@ -41,7 +42,7 @@ from dd_nb.haba import HaBaContrastive
 from dd_nb.mtt import MTT
 from dd_nb.synset import pixel_ipc
 
-RESULTS = Path(__file__).parent / 'results'
+RESULTS = find_results_dir(__file__)
 HALL = dict(n_hallucinators=10, affine='channel', mode='all')          # exact image-row budgets (see above)
 BUDGETS = {'ipc2': dict(bases=1, pixels=2), 'ipc10': dict(bases=9, pixels=10),
            'ipc1': dict(bases=0, pixels=1)}    # a reference point for the pictures: no HaBa set fits IPC 1 of pixels

@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse, json, os, platform, resource, time
 from pathlib import Path
 import torch
+from dd_nb.results import find_results_dir
 from dd_nb.data import load_dataset
 from dd_nb.synset import init_synset
 from dd_nb.distill import distill
@@ -32,7 +33,7 @@ import dd_nb.haba as H  # registers haba
 from dd_nb.mtt import MTT, expert_buffer
 from dd_nb.synset import pixel_ipc
 
-RESULTS = Path(__file__).parent / 'results'
+RESULTS = find_results_dir(__file__)
 HALL = dict(n_hallucinators=10, affine='channel')
 BUDGETS = {'ipc1': dict(bases=1, pixels=1), 'ipc2': dict(bases=2, pixels=2), 'ipc10': dict(bases=9, pixels=10)}
 

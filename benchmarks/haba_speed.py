@@ -13,6 +13,7 @@ import argparse, json, time
 from pathlib import Path
 import torch
 import dd_nb.haba as H
+from dd_nb.results import find_results_dir
 from dd_nb.core import machine_info, atomic_write
 from dd_nb.data import load_dataset
 from dd_nb.synset import init_synset
@@ -20,7 +21,7 @@ from dd_nb.distill import distill
 from dd_nb.mtt import expert_buffer, student_steps, param_distance, MTT
 from dd_nb.train import evaluate
 
-OUT = Path(__file__).parent / 'results' / 'haba_speed.json'
+OUT = find_results_dir(__file__) / 'haba_speed.json'
 
 
 def timed(fn, n):

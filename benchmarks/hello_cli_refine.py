@@ -11,9 +11,10 @@ results/hello_digits_cli_refine.json.
     python benchmarks/hello_cli_refine.py [OUT]     # OUT defaults to runs/hello_cli_refine
 """
 import json, subprocess, sys
+from dd_nb.results import find_results_dir
 from pathlib import Path
 
-RESULT = Path(__file__).parent / 'results' / 'hello_digits_cli_refine.json'
+RESULT = find_results_dir(__file__) / 'hello_digits_cli_refine.json'
 KEYS = ('accuracy_mean', 'accuracy_std', 'accuracies', 'random_mean', 'random_std', 'random_accuracies', 'random_ipc', 'random_bytes',
         'bytes_total', 'storage', 'evaluation_settings', 'image_update', 'seconds')
 

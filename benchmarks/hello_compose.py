@@ -11,6 +11,7 @@ otherwise); random baselines come from the data root's cache when an earlier run
 import argparse, json, os, platform, time
 from pathlib import Path
 import torch
+from dd_nb.results import find_results_dir
 from dd_nb.cli import main as cli
 from dd_nb.data import load_dataset
 from dd_nb.synset import load_synset, dataset_meta
@@ -19,7 +20,7 @@ from dd_nb.train import evaluate
 from dd_nb.labels import label_source, dsa_views, online_recipe
 from dd_nb.hello import label_error, update_images
 
-RESULTS = Path(__file__).resolve().parent / 'results'
+RESULTS = find_results_dir(__file__)
 KEEP = ('accuracy_mean', 'accuracy_std', 'accuracies', 'random_mean', 'random_std', 'random_ipc', 'random_bytes', 'bytes_total')
 
 

@@ -10,6 +10,7 @@ notebook nbs/13_hello.ipynb reads in its slow cells.
 import argparse, json, os, sys, time
 from pathlib import Path
 import torch
+from dd_nb.results import find_results_dir
 from dd_nb.data import load_dataset
 from dd_nb.synset import init_synset, dataset_meta
 from dd_nb.train import evaluate, combine
@@ -17,7 +18,7 @@ from dd_nb.core import fmt_bytes, machine_info
 from dd_nb.labels import train_teacher, QUICK_TEACHER, StoredLabels, with_labels, soft_label_bytes, dsa_views
 from dd_nb.hello import recipe_grid, stand_in_clip, CLIPProjector, fit_projector, label_error
 
-RESULTS = Path(__file__).resolve().parent / 'results'
+RESULTS = find_results_dir(__file__)
 GRID = [dict(lr=lr, epochs=ep, temperature=t) for ep in (300, 1000) for lr in (0.01, 0.1) for t in (1.0, 4.0)]
 
 

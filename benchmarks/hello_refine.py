@@ -10,13 +10,14 @@ by `ImageUpdate(steps=N)` (lr 0.01, 4 DSA views, seed 0) and evaluated with `onl
 import json, sys, time
 from pathlib import Path
 import torch
+from dd_nb.results import find_results_dir
 from dd_nb.data import load_dataset
 from dd_nb.synset import init_synset
 from dd_nb.train import evaluate, combine
 from dd_nb.labels import label_source, with_labels, online_recipe
 from dd_nb.hello import ImageUpdate
 
-OUT = Path(__file__).parent / 'results' / 'hello_digits_refine.json'
+OUT = find_results_dir(__file__) / 'hello_digits_refine.json'
 CANDIDATES, SEEDS, N_MODELS = (0, 20, 50, 100), (0, 1), 2
 
 def main():

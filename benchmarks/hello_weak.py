@@ -13,13 +13,14 @@ import json, time
 from pathlib import Path
 import numpy as np
 import torch
+from dd_nb.results import find_results_dir
 from dd_nb.data import load_dataset
 from dd_nb.synset import init_synset, dataset_meta
 from dd_nb.train import evaluate
 from dd_nb.labels import label_source, with_labels, cached_weak_teachers, dsa_views
 from dd_nb.hello import label_error
 
-RES = Path(__file__).parent / 'results'
+RES = find_results_dir(__file__)
 OUT, REFINE = RES / 'hello_digits_weak.json', RES / 'hello_digits_refine.json'
 SEEDS, N_MODELS = (0, 1), 2
 

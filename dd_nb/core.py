@@ -13,8 +13,8 @@ from fastcore.docments import docments
 
 # %% auto #0
 __all__ = ['check_choice', 'Option', 'declared_options', 'check_option', 'atomic_write', 'file_lock', 'compute_once',
-           'recompute_requested', 'find_results_dir', 'cached', 'fmt_bytes', 'show_images', 'LineProgress',
-           'progress_bar', 'resolve_device', 'package_dir', 'machine_info']
+           'recompute_requested', 'cached', 'fmt_bytes', 'show_images', 'LineProgress', 'progress_bar',
+           'resolve_device', 'package_dir', 'machine_info']
 
 # %% ../nbs/00_core.ipynb #6cd1e73b
 def check_choice(value, choices, what):
@@ -104,13 +104,6 @@ def compute_once(path,                 # what the result is stored as (file or f
 def recompute_requested() -> bool:
     "True when the environment asks notebooks to recompute their cached heavy results (`DD_NB_RECOMPUTE` set, not '0')."
     return os.environ.get('DD_NB_RECOMPUTE', '0') not in ('', '0')
-
-def find_results_dir(start=None) -> Path:
-    "Deprecated: use `dd_nb.results.find_results_dir` (which also reads `DD_NB_RESULTS`); the repository's `benchmarks/results` from `start` or above."
-    start = Path(start or Path.cwd()).resolve()
-    for folder in (start, *start.parents):
-        if (folder/'benchmarks').is_dir(): return folder/'benchmarks'/'results'
-    raise FileNotFoundError(f"no benchmarks/ folder in '{start}' or above it: run the notebook from the dd_nb repository")
 
 def cached(path,                         # JSON file holding the result
            compute,                      # () -> a JSON-able result (dicts, lists, numbers, strings)

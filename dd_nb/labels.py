@@ -10,12 +10,12 @@ from pathlib import Path
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .core import check_choice, progress_bar, atomic_write, compute_once
+from .core import check_choice, atomic_write, compute_once
 from .data import DDData, data_root
 from .nets import make_net
 from .augment import DSA
 from .synset import Labeler, ModuleLabeler, as_labeler
-from .train import accuracy, data_spec
+from .train import accuracy, data_spec, fit, shuffled_batches
 from .distill import Registry
 
 # %% auto #0
@@ -80,19 +80,16 @@ def train_teacher(data:DDData, model:str='convnet', epochs:int=50, lr:float=0.05
              else torch.optim.lr_scheduler.StepLR(opt, step_size=max(epochs // 2, 1) * per_epoch, gamma=0.1))
     aug = DSA(dsa) if dsa else None
     keep, val = {}, {}
-    bar = progress_bar(epochs, 'teacher', disable=not progress)
-    for ep in range(1, epochs + 1):
-        net.train()
-        perm = torch.randperm(n, generator=g)
-        for i in range(0, n, batch_size):
-            idx = perm[i:i + batch_size].to(data.device); x = data.x_train[idx]
+    def losses(st):
+        for idx in shuffled_batches(n, batch_size, g, data.device):
+            x = data.x_train[idx]
             if aug is not None: x = aug(x, g)
-            loss = F.cross_entropy(net(x), data.y_train[idx])
-            opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
+            yield F.cross_entropy(net(x), data.y_train[idx])
+    def keep_checkpoint(st):                                  # the weak teachers: copies at the chosen (1-based) epochs
+        ep = st.epoch + 1
         if ep in checkpoints or ep == epochs:
             keep[ep] = copy.deepcopy(net).eval(); val[ep] = accuracy([keep[ep]], data.x_val, data.y_val)[0]
-        bar.update(1)
-    bar.close()
+    fit(net, opt, epochs, losses, sched=sched, after_epoch=[keep_checkpoint], progress=progress, desc='teacher')   # the shared loop (04_train)
     proto = dict(dataset=data.name, model=model, epochs=epochs, lr=lr, schedule=schedule, batch_size=batch_size, momentum=momentum,
                  weight_decay=weight_decay, dsa=dsa or 'none', seed=seed, data='full training split')
     return TeacherRun(keep[epochs], keep, val, proto, time.time() - t0)

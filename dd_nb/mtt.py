@@ -16,7 +16,7 @@ from .data import DDData, data_root
 from .nets import make_net
 from .augment import DSA
 from .synset import label_kind, batch_targets
-from .train import target_loss
+from .train import target_loss, fit, shuffled_batches
 from .distill import Objective, register_method, NET_OPTIONS
 
 # %% auto #0
@@ -71,17 +71,13 @@ def train_expert(net, data:DDData, epochs:int, lr:float=0.01, batch:int=256, dsa
                  momentum:float=0., weight_decay:float=0.):
     "Train `net` on `data`'s training split; returns its flat parameters after every epoch, (epochs + 1, P)."
     opt = torch.optim.SGD(net.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
-    snaps, n = [_flat(net)], len(data.y_train)
-    net.train()
-    for _ in range(epochs):
-        perm = torch.randperm(n, generator=generator)
-        for i in range(0, n, batch):
-            idx = perm[i:i + batch].to(data.x_train.device)
+    snaps = [_flat(net)]
+    def losses(st):
+        for idx in shuffled_batches(len(data.y_train), batch, generator, data.x_train.device):
             x = data.x_train[idx]
             if dsa is not None: x = dsa(x, generator)
-            loss = F.cross_entropy(net(x), data.y_train[idx])
-            opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-        snaps.append(_flat(net))
+            yield F.cross_entropy(net(x), data.y_train[idx])
+    fit(net, opt, epochs, losses, after_epoch=[lambda st: snaps.append(_flat(net))])   # the shared loop (04_train)
     return torch.stack(snaps)
 
 def _positive_int(name, v, none_ok=False):
