@@ -356,7 +356,7 @@ class HaBa(MTT):
         if self.adversary != 'none': self.adv.net.load_state_dict(state['adv_net']); self.adv.opt.load_state_dict(state['adv_opt'])
 
 register_method('haba', HaBa, synset=HaBaSet, help="HaBa (Liu et al. 2022): bases x hallucinators, distilled by trajectory matching with the adversarial contrastive constraint (--opt adversary=sum|step|none)",
-                cli_defaults=dict(batch_syn=10))    # 10 images per student step at the command line: see "Speed" below
+                cli_defaults=dict(batch_syn=10, buffer_epochs=3))   # 10 images per student step, a 3-epoch buffer (the student reads epochs 0-2): see "Speed" below
 
 # %% ../nbs/11_haba.ipynb #1abe37d0
 @torch.no_grad()
