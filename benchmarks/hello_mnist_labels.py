@@ -17,8 +17,11 @@ shared core), every cut written into the results file:
 - DataDAM set: 300 steps, pool 20 x 64 real images per class, image lr 1 (`datadam_mnist_small_ipc1`'s recipe).
 
 Rows are written to benchmarks/results/hello_mnist_labels.json as they finish; rerunning skips the done rows.
+`--model-seed S` adds rows of another student seed (same teacher, projector, images and update): the notebook
+averages a row over the seeds it has.
 
     python benchmarks/hello_mnist_labels.py             # computes the missing rows
+    python benchmarks/hello_mnist_labels.py --model-seed 1 --stages 1,eq,dam   # IPC 1 again with student seed 1
     python benchmarks/hello_mnist_labels.py --table     # prints the tables from the results file
 """
 import argparse, copy, dataclasses, json, sys, time
@@ -50,12 +53,30 @@ def load():
     return dict(protocol=protocol(), rows=[], setup={})
 
 
+def summarize(rows):
+    "One record per (ipc, images, source): mean and sample std (n - 1) over the student seeds, with each seed's accuracy."
+    import statistics
+    groups = {}
+    for r in rows: groups.setdefault((r['ipc'], r['images'], r['source']), []).append(r)
+    out = []
+    for (ipc, images, source), rs in groups.items():
+        rs = sorted(rs, key=lambda r: r.get('model_seed', 0)); accs = [r['mean'] for r in rs]
+        out.append(dict(ipc=ipc, setting=images, source=source, mean=statistics.fmean(accs),
+                        std=statistics.stdev(accs) if len(accs) > 1 else None, accuracies=accs,
+                        model_seeds=[r.get('model_seed', 0) for r in rs], epochs=rs[0]['recipe']['epochs'],
+                        image_bytes=rs[0]['image_bytes'], label_bytes=rs[0]['label_bytes'], total_bytes=rs[0]['total_bytes']))
+    return out
+
+
 def save(res):
+    res['summary'] = summarize(res['rows'])
+    res['protocol']['model_seeds'] = {str(i): sorted({r.get('model_seed', 0) for r in res['rows'] if r['ipc'] == i}) for i in sorted({r['ipc'] for r in res['rows']})}
     atomic_write(OUT, lambda t: Path(t).write_text(json.dumps(res, indent=1, default=str)))   # default=str: recipe objects as text
 
 
 def main():
     ap = argparse.ArgumentParser(); ap.add_argument('--table', action='store_true'); ap.add_argument('--stages', default='1,eq,dam,10,eqteacher,10b')
+    ap.add_argument('--model-seed', type=int, default=0, help='seed of the student (its init and batch order); rows are kept per seed')
     a = ap.parse_args()
     global EPOCHS
     res = load()
@@ -70,7 +91,7 @@ def main():
     te = torch.randperm(len(full.y_test), generator=torch.Generator().manual_seed(0))[:TEST_N]
     va = torch.randperm(len(full.y_val), generator=torch.Generator().manual_seed(0))[:VAL_N]
     data = dataclasses.replace(full, x_test=full.x_test[te], y_test=full.y_test[te], x_val=full.x_val[va], y_val=full.y_val[va])
-    done = {(r['ipc'], r['images'], r['source']) for r in res['rows']}
+    done = {(r['ipc'], r['images'], r['source'], r.get('model_seed', 0)) for r in res['rows']}
 
     t0 = time.time()
     teacher, kw_t, tdesc = label_source('teacher', data, 1, teacher_epochs=TEACHER_EPOCHS, progress=True)
@@ -83,17 +104,17 @@ def main():
     n_teacher = sum(p.numel() for p in tnet.parameters())
 
     def run(ipc, images, source, syn, labeler, kw, label_bytes, note='', refine=False):
-        if (ipc, images, source) in done: return
+        if (ipc, images, source, a.model_seed) in done: return
         t1 = time.time(); syn = copy.deepcopy(syn); rec = None
         if refine: rec = update(syn)
         syn = with_labels(syn, labeler)
-        r = evaluate(syn, data, n_models=N_MODELS, seed=0, split='test', **kw)
+        r = evaluate(syn, data, n_models=N_MODELS, seed=a.model_seed, split='test', **kw)
         img_bytes = syn.storage_parts(4)['images']
         measured = labeler.storage_bytes() // N_MODELS if isinstance(labeler, StoredLabels) else None
         row = dict(ipc=ipc, images=images, source=source, accuracies=r.accuracies, mean=r.mean, std=r.std, image_bytes=img_bytes,
                    label_bytes=label_bytes, total_bytes=img_bytes + label_bytes, recorded_label_bytes=measured, recipe=kw, update=rec,
-                   note=note, seconds=round(time.time() - t1, 1))
-        res['rows'].append(row); done.add((ipc, images, source)); save(res)
+                   note=note, model_seed=a.model_seed, seconds=round(time.time() - t1, 1))
+        res['rows'].append(row); done.add((ipc, images, source, a.model_seed)); save(res)
         print(ipc, images, source, f'{r.mean:.2f}', f'{img_bytes + label_bytes} B', f'{row["seconds"]} s', flush=True)
 
     def sources(ipc, images, syn):
