@@ -6,8 +6,7 @@ results/haba_main_job_alone.json with its wall time, accuracy and the machine.
 
 Run it with nothing else on the machine: the row records the 1-minute load average at the start."""
 import argparse, json, os, subprocess, sys, tempfile, time
-from dd_nb.results import find_results_dir, describe_machine
-from dd_nb.core import atomic_write
+from dd_nb.results import find_results_dir, describe_machine, write_results
 
 OUT = find_results_dir(__file__) / 'haba_main_job_alone.json'
 
@@ -29,7 +28,7 @@ def main():
                             random_std=m['random_std'], random_ipc=m['random_ipc'], bytes=m['bytes_total'],
                             objective_config=m['protocol']['distill'].get('objective_config'),
                             machine=describe_machine(note=f'fresh data root; load average {load0:.2f} at the start'), argv=sys.argv[1:]))
-    atomic_write(OUT, lambda t: open(t, 'w').write(json.dumps(res, indent=1)))
+    write_results(OUT.stem, res, folder=OUT.parent)
     print(f"{a.label}: {wall:.1f} s wall, {m['accuracy_mean']:.1f} ± {m['accuracy_std']:.1f} vs random {m['random_mean']:.1f} ± {m['random_std']:.1f}")
 
 

@@ -22,7 +22,6 @@ memory); the budgets listed in `--distill` are also distilled and evaluated. On 
 """
 from __future__ import annotations
 import argparse, json, os, platform, resource, time
-from pathlib import Path
 import torch
 from dd_nb.results import find_results_dir
 from dd_nb.data import load_dataset

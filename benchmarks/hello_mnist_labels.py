@@ -24,7 +24,7 @@ averages a row over the seeds it has.
     python benchmarks/hello_mnist_labels.py --model-seed 1 --stages 1,eq,dam   # IPC 1 again with student seed 1
     python benchmarks/hello_mnist_labels.py --table     # prints the tables from the results file
 """
-import argparse, copy, dataclasses, json, sys, time
+import argparse, copy, dataclasses, json, time
 from pathlib import Path
 import torch
 
@@ -36,7 +36,7 @@ IMAGE_BYTES = 28 * 28 * 4   # one MNIST image at fp32
 
 
 def protocol():
-    return dict(dataset='mnist', split=f'test, a fixed random {TEST_N} of 10,000 (generator seed 0)', n_models=N_MODELS, model_seed=0,
+    return dict(dataset='mnist', split=f'test, a fixed random {TEST_N} of 10,000 (generator seed 0)', n_models=N_MODELS,
                 epochs=EPOCHS, teacher=dict(epochs=TEACHER_EPOCHS, seed=0, recipe='train_teacher (onecycle, lr 0.05, DSA), full training split'),
                 projector=dict(clip='stand-in (pretrained on MNIST)', steps=FIT_STEPS, fitted_to='final teacher', val_images=VAL_N),
                 hard_recipe=dict(protocol='dd_nb', lr=0.01, epochs=EPOCHS), online_recipe=f'online_recipe(ipc) with epochs={EPOCHS}',
@@ -70,6 +70,10 @@ def summarize(rows):
 
 def save(res):
     res['summary'] = summarize(res['rows'])
+    res['protocol'].pop('model_seed', None)   # superseded by model_seeds (students per IPC)
+    res['protocol']['fraction'] = ('of the issue protocol (3 seeds x 5 models x 1,000-epoch online recipe, 50-epoch teacher, 1,000-step projector, '
+                                   'full test split): 1 teacher, 1 projector, 1 image set; 3 students (seeds 0-2) at IPC 1, 1 at IPC 10; 300 epochs '
+                                   '(IPC 10: 100), 1-epoch teacher, 300-step projector, 2,000 test images')
     res['protocol']['model_seeds'] = {str(i): sorted({r.get('model_seed', 0) for r in res['rows'] if r['ipc'] == i}) for i in sorted({r['ipc'] for r in res['rows']})}
     atomic_write(OUT, lambda t: Path(t).write_text(json.dumps(res, indent=1, default=str)))   # default=str: recipe objects as text
 
@@ -151,7 +155,7 @@ def main():
         else:
             from dd_nb.distill import distill
             t1 = time.time()
-            r = distill(dam, data, 'datadam', steps=300, lrs={'images': 1.0}, seed=0, progress=True, pool=20, pool_real=64,
+            distill(dam, data, 'datadam', steps=300, lrs={'images': 1.0}, seed=0, progress=True, pool=20, pool_real=64,
                         p=4.0, norm='instance', lam=0.01, batch_real=64)
             from safetensors.torch import save_file
             save_file({'images': dam.images.detach().contiguous()}, str(dam_path))
